@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Medic",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "medic", targets: ["Medic"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // libsystemd (sd-bus, sd-journal) as a system library; no code of ours in C.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        // The only module that speaks sd-bus.
+        .target(name: "SystemdBus", dependencies: ["CSystemd"]),
+        // The only module that reads the journal.
+        .target(name: "SystemdJournal", dependencies: ["CSystemd"]),
+        // Pure logic: unit model, health classification. No I/O.
+        .target(name: "MedicCore"),
+        // Carries MedicCore's decisions out against systemd.
+        .target(
+            name: "MedicEngine",
+            dependencies: [
+                "MedicCore", "SystemdBus",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A real `systemd --user` in a private mount namespace, for tests and the demo.
+        .target(name: "SystemdSandbox"),
+        .executableTarget(
+            name: "Medic",
+            dependencies: [
+                "MedicCore", "MedicEngine", "SystemdBus", "SystemdJournal", "SystemdSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore"]),
+        .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "SystemdBus"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["SystemdSandbox", "SystemdBus", "Medic"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,42 @@
+/// Turns systemd's Result and ExecMain code/status into the words an operator reads.
+public enum FailureDescription {
+    /// CLD_* codes systemd reports in ExecMainCode.
+    static let exited: Int32 = 1, killed: Int32 = 2, dumped: Int32 = 3
+
+    /// e.g. "exit-code status=3", "signal SIGKILL", "core-dump SIGSEGV", "oom-kill", "start-limit-hit".
+    public static func describe(_ snapshot: UnitSnapshot) -> String {
+        let result = snapshot.result ?? "unknown result"
+        switch result {
+        case "exit-code":
+            if let status = snapshot.execMainStatus { return "exit-code status=\(status)" }
+            return result
+        case "signal", "core-dump":
+            if let status = snapshot.execMainStatus, status > 0,
+               snapshot.execMainCode == killed || snapshot.execMainCode == dumped {
+                return "\(result) \(SignalName.of(status))"
+            }
+            return result
+        case "start-limit-hit":
+            return "start-limit-hit (systemd will not start it again until reset-failed)"
+        case "oom-kill":
+            return "oom-kill (out of memory)"
+        case "watchdog":
+            return "watchdog (no keep-alive ping in time)"
+        case "timeout":
+            return "timeout"
+        default:
+            return result
+        }
+    }
+
+    /// Human duration: "45s", "6m12s", "2h03m", "3d04h".
+    public static func duration(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds).rounded())
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(pad(s % 60))s" }
+        if s < 86_400 { return "\(s / 3600)h\(pad(s % 3600 / 60))m" }
+        return "\(s / 86_400)d\(pad(s % 86_400 / 3600))h"
+    }
+
+    private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+}

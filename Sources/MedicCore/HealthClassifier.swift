@@ -1,0 +1,126 @@
+/// Decides a unit's health class and reason from its snapshot, its restart history and the units that
+/// trigger it. Pure: the same inputs always give the same verdict.
+public struct HealthClassifier: Sendable {
+    public var policy: HealthPolicy
+
+    public init(policy: HealthPolicy = HealthPolicy()) {
+        self.policy = policy
+    }
+
+    /// - Parameters:
+    ///   - restarts: the unit's restart history.
+    ///   - now: seconds since the epoch.
+    ///   - lookup: other units by name, to describe triggers (a timer's next elapse).
+    public func classify(
+        _ unit: UnitSnapshot,
+        restarts: RestartHistory = RestartHistory(),
+        now: Double,
+        lookup: (String) -> UnitSnapshot? = { _ in nil }
+    ) -> HealthVerdict {
+        if let verdict = classifyLoadState(unit) { return verdict }
+
+        let recent = restarts.count(within: policy.flapWindow, now: now)
+        let expiry = restarts.nextExpiry(window: policy.flapWindow, now: now)
+        let window = FailureDescription.duration(policy.flapWindow)
+        if recent >= policy.crashLoopRestarts {
+            return HealthVerdict(.failed, "crash loop: \(recent) restarts in \(window), last \(FailureDescription.describe(unit))", recheckAt: expiry)
+        }
+        if unit.activeState == "failed" {
+            return HealthVerdict(.failed, "failed: \(FailureDescription.describe(unit))")
+        }
+        if recent >= policy.flapRestarts {
+            return HealthVerdict(.degraded, "flapping: \(recent) restarts in \(window), last \(FailureDescription.describe(unit))", recheckAt: expiry)
+        }
+        let verdict = classifyActiveState(unit, now: now, lookup: lookup)
+        guard let expiry else { return verdict }
+        return HealthVerdict(verdict.health, verdict.reason, recheckAt: min(verdict.recheckAt ?? expiry, expiry))
+    }
+
+    private func classifyLoadState(_ unit: UnitSnapshot) -> HealthVerdict? {
+        switch unit.loadState {
+        case "loaded", "stub", "merged": break
+        case "not-found": return HealthVerdict(.unknown, "unit not found")
+        case "bad-setting": return HealthVerdict(.unknown, "unit file has a bad setting")
+        case "error": return HealthVerdict(.unknown, "unit failed to load")
+        case "masked": return HealthVerdict(.unknown, "unit is masked")
+        case "": return HealthVerdict(.unknown, "load state not readable")
+        default: return HealthVerdict(.unknown, "unrecognised load state \(unit.loadState)")
+        }
+        return nil
+    }
+
+    private func classifyActiveState(_ unit: UnitSnapshot, now: Double, lookup: (String) -> UnitSnapshot?) -> HealthVerdict {
+        let sub = unit.subState
+        let since = unit.stateChangeMicros.map { Double($0) / 1_000_000 }
+        switch unit.activeState {
+        case "active":
+            return classifyActive(unit, lookup: lookup)
+        case "reloading":
+            return bounded(since, now: now, bound: policy.reloadTooLong,
+                           within: HealthVerdict(.healthy, "reloading"),
+                           beyond: { HealthVerdict(.degraded, "reloading for \(FailureDescription.duration($0))") })
+        case "activating" where sub == "auto-restart":
+            return HealthVerdict(.degraded, "restarting after \(FailureDescription.describe(unit))")
+        case "activating":
+            return bounded(since, now: now, bound: policy.stuckTransition,
+                           within: HealthVerdict(.healthy, "starting (\(sub))"),
+                           beyond: { HealthVerdict(.degraded, "stuck activating (\(sub)) for \(FailureDescription.duration($0))") })
+        case "deactivating":
+            return bounded(since, now: now, bound: policy.stuckTransition,
+                           within: HealthVerdict(.idle, "stopping (\(sub))"),
+                           beyond: { HealthVerdict(.degraded, "stuck deactivating (\(sub)) for \(FailureDescription.duration($0))") })
+        case "inactive":
+            return classifyInactive(unit, lookup: lookup)
+        case "":
+            return HealthVerdict(.unknown, "active state not readable")
+        default:
+            return HealthVerdict(.unknown, "unrecognised active state \(unit.activeState)/\(sub)")
+        }
+    }
+
+    /// `within` until `bound` seconds after `since`, then the verdict from `beyond` (given the elapsed time).
+    private func bounded(_ since: Double?, now: Double, bound: Double, within: HealthVerdict, beyond: (Double) -> HealthVerdict) -> HealthVerdict {
+        guard let since else { return within }
+        let elapsed = now - since
+        if elapsed >= bound { return beyond(elapsed) }
+        return HealthVerdict(within.health, within.reason, recheckAt: since + bound)
+    }
+
+    private func classifyActive(_ unit: UnitSnapshot, lookup: (String) -> UnitSnapshot?) -> HealthVerdict {
+        switch (unit.type, unit.subState) {
+        case (.service, "running"):
+            return HealthVerdict(.healthy, "running")
+        case (.service, "exited"):
+            return HealthVerdict(.healthy, unit.remainAfterExit == true ? "exited successfully, remains active (RemainAfterExit)" : "exited successfully")
+        case (.timer, _):
+            return HealthVerdict(.healthy, "waiting" + nextElapse(of: unit))
+        default:
+            return HealthVerdict(.healthy, "active (\(unit.subState))")
+        }
+    }
+
+    private func classifyInactive(_ unit: UnitSnapshot, lookup: (String) -> UnitSnapshot?) -> HealthVerdict {
+        if unit.hasJob {
+            // Between an automatic restart's stop and start systemd briefly shows inactive/dead with a job queued.
+            return HealthVerdict(.healthy, "starting (job queued)")
+        }
+        var reason: String
+        if unit.startKey == nil {
+            reason = "never started"
+        } else if let result = unit.result, result != "success" {
+            reason = "inactive, last run ended with \(FailureDescription.describe(unit))"
+        } else {
+            reason = "inactive, last run succeeded"
+        }
+        if let trigger = unit.triggeredBy.first {
+            let elapse = lookup(trigger).map(nextElapse(of:)) ?? ""
+            reason += "; triggered by \(trigger)" + elapse
+        }
+        return HealthVerdict(.idle, reason)
+    }
+
+    private func nextElapse(of timer: UnitSnapshot) -> String {
+        guard timer.type == .timer, let next = timer.nextElapseMicros, next > 0, next != UInt64.max else { return "" }
+        return ", next elapse \(Timestamp.rfc3339(micros: next))"
+    }
+}

@@ -1,0 +1,66 @@
+/// Counts a unit's automatic restarts over time, once each, from the stream of its snapshots.
+///
+/// systemd sends several PropertiesChanged per restart cycle and clears NRestarts on reset-failed, so a
+/// restart is counted when the unit's start key (InvocationID, else ExecMainStartTimestamp) changes after
+/// evidence of an automatic restart: the unit passed through `auto-restart`, or NRestarts grew. A start
+/// by an operator changes the key without such evidence and is not a restart.
+public struct RestartHistory: Sendable, Equatable {
+    /// Times (seconds since the epoch) of the restarts seen, oldest first.
+    public private(set) var times: [Double] = []
+    private var lastStartKey: String?
+    private var lastRestartCount: UInt32?
+    private var sawAutoRestart = false
+    private var seeded = false
+
+    public init() {}
+
+    /// Takes in a new snapshot of the unit observed at `now`.
+    public mutating func observe(_ snapshot: UnitSnapshot, at now: Double, policy: HealthPolicy) {
+        if !seeded {
+            seeded = true
+            seed(from: snapshot, now: now, policy: policy)
+        }
+        if snapshot.subState == "auto-restart" { sawAutoRestart = true }
+        let count = snapshot.restartCount
+        if let count, let last = lastRestartCount, count > last { sawAutoRestart = true }
+        if let key = snapshot.startKey {
+            if let previous = lastStartKey, previous != key {
+                if sawAutoRestart { times.append(now) }
+                sawAutoRestart = false
+            }
+            lastStartKey = key
+        } else if let count, let last = lastRestartCount, count > last {
+            // No start key to deduplicate with: fall back to NRestarts alone.
+            times.append(contentsOf: Array(repeating: now, count: Int(count - last)))
+            sawAutoRestart = false
+        }
+        if let count { lastRestartCount = count }
+        prune(now: now, window: policy.flapWindow)
+    }
+
+    /// At first sight only NRestarts and the latest start are known: when the latest start was an
+    /// automatic restart inside the window, assume the counted restarts are recent (capped at the
+    /// crash-loop threshold) so a unit already flapping when Medic starts is not reported healthy.
+    private mutating func seed(from snapshot: UnitSnapshot, now: Double, policy: HealthPolicy) {
+        guard let count = snapshot.restartCount, count > 0 else { return }
+        let latest = snapshot.execMainStartMicros.map { Double($0) / 1_000_000 }
+            ?? snapshot.stateChangeMicros.map { Double($0) / 1_000_000 }
+        guard let latest, now - latest < policy.flapWindow else { return }
+        let assumed = min(Int(count), policy.crashLoopRestarts)
+        times = Array(repeating: min(latest, now), count: assumed)
+    }
+
+    /// Restarts within `window` seconds before `now`.
+    public func count(within window: Double, now: Double) -> Int {
+        times.reduce(0) { $0 + (now - $1 < window ? 1 : 0) }
+    }
+
+    /// When the oldest restart still inside the window leaves it, if any.
+    public func nextExpiry(window: Double, now: Double) -> Double? {
+        times.first { now - $0 < window }.map { $0 + window }
+    }
+
+    private mutating func prune(now: Double, window: Double) {
+        times.removeAll { now - $0 >= window }
+    }
+}

@@ -1,0 +1,45 @@
+/// What Medic knows of one unit at one moment: the systemd properties that decide its health.
+///
+/// Times are microseconds since the Unix epoch (systemd's realtime timestamps); nil means "never"
+/// or "not reported for this unit type".
+public struct UnitSnapshot: Sendable, Equatable {
+    public var name: String
+    public var description: String = ""
+    public var loadState: String = ""
+    public var activeState: String = ""
+    public var subState: String = ""
+    /// The unit's `Result` (services, sockets, mounts, timers, ...): `success`, `exit-code`, `signal`, ...
+    public var result: String?
+    /// How the main process ended: 1 exited, 2 killed, 3 dumped core (CLD_* codes).
+    public var execMainCode: Int32?
+    /// The main process's exit status, or the signal number when it was killed.
+    public var execMainStatus: Int32?
+    /// Automatic restarts since the last start by a job; systemd clears it on reset-failed.
+    public var restartCount: UInt32?
+    /// Lower-case hex of the 128-bit InvocationID, new on every start.
+    public var invocationID: String?
+    public var execMainStartMicros: UInt64?
+    public var stateChangeMicros: UInt64?
+    /// The service's `Type=` (simple, oneshot, ...); services only.
+    public var serviceType: String?
+    public var remainAfterExit: Bool?
+    /// Units that trigger this one (timers, sockets, paths).
+    public var triggeredBy: [String] = []
+    /// For timers: the next realtime elapse.
+    public var nextElapseMicros: UInt64?
+    /// True while a job (start, stop, restart, ...) is queued for the unit.
+    public var hasJob: Bool = false
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    public var type: UnitType? { UnitType(unitName: name) }
+
+    /// The key that changes on every start: the invocation ID, else the main process start time.
+    public var startKey: String? {
+        if let invocationID, !invocationID.isEmpty, invocationID.contains(where: { $0 != "0" }) { return invocationID }
+        if let execMainStartMicros { return "t\(execMainStartMicros)" }
+        return nil
+    }
+}

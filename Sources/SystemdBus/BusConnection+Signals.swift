@@ -1,0 +1,47 @@
+import CSystemd
+import Foundation
+
+extension BusConnection {
+    /// Installs a match rule (D-Bus match syntax); matching signals arrive on `signals`.
+    public func addMatch(_ rule: String) async throws(BusError) {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Void, BusError>, Never>) in
+            let accepted = submit { connection in
+                continuation.resume(returning: connection.installMatch(rule))
+            }
+            if !accepted {
+                continuation.resume(returning: .failure(BusError(operation: "adding match \(rule)", errno: ENOTCONN)))
+            }
+        }
+        try result.get()
+    }
+
+    /// Bus thread: installs the rule synchronously (other messages stay queued meanwhile).
+    private func installMatch(_ rule: String) -> Result<Void, BusError> {
+        let userdata = Unmanaged.passUnretained(self).toOpaque()
+        let r = sd_bus_add_match(bus, nil, rule, { message, userdata, _ in
+            guard let message, let userdata else { return 0 }
+            Unmanaged<BusConnection>.fromOpaque(userdata).takeUnretainedValue().receive(signal: message)
+            return 0
+        }, userdata)
+        if r < 0 { return .failure(BusError(operation: "adding match \(rule)", errno: -r)) }
+        return .success(())
+    }
+
+    /// Bus thread: decodes a signal and buffers it for the next batch.
+    func receive(signal message: OpaquePointer) {
+        func text(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
+        var decoded = BusSignal(
+            sender: text(sd_bus_message_get_sender(message)),
+            path: text(sd_bus_message_get_path(message)),
+            interface: text(sd_bus_message_get_interface(message)),
+            member: text(sd_bus_message_get_member(message)),
+            arguments: []
+        )
+        do throws(BusError) {
+            decoded.arguments = try BusMessageReader(message: message).readAll()
+        } catch {
+            decoded.decodeError = error.description
+        }
+        signalBuffer.append(decoded)
+    }
+}
