@@ -1,0 +1,15 @@
+import MedicCore
+
+/// What a `UnitWatcher` reports to its consumer.
+public enum WatchEvent: Sendable {
+    /// The first snapshot is in and signals are flowing; `units` is how many are watched.
+    case ready(units: Int)
+    /// A unit changed health class.
+    case transition(HealthTransition)
+    /// The connection to the manager was lost; the watcher is reconnecting.
+    case connectionLost(reason: String)
+    /// Connected again; transitions that happened meanwhile have been reported.
+    case reconnected(units: Int)
+    /// Something systemd sent could not be read; watching goes on.
+    case warning(String)
+}

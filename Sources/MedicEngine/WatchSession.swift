@@ -1,0 +1,187 @@
+import MedicCore
+import Synchronization
+import SystemdBus
+
+/// The state a `UnitWatcher` keeps across connections: the health model and the unit paths.
+struct WatchSession {
+    let watcher: UnitWatcher
+    let emit: @Sendable (WatchEvent) async -> Void
+    var model: HealthModel
+    var paths: [String: String] = [:]  // object path -> unit name
+    var manager: SystemdManager?
+    let loader: UnitSnapshotLoader
+
+    init(watcher: UnitWatcher, emit: @escaping @Sendable (WatchEvent) async -> Void) {
+        self.watcher = watcher
+        self.emit = emit
+        model = HealthModel(policy: watcher.policy)
+        loader = UnitSnapshotLoader(patterns: watcher.patterns, clock: watcher.clock)
+    }
+
+    /// Subscribes, snapshots, and reports: `.ready` the first time, else the transitions missed meanwhile.
+    mutating func connect(_ manager: SystemdManager, first: Bool) async throws(BusError) {
+        self.manager = manager
+        try await manager.subscribe()
+        try await resnapshot(reportNew: !first)
+        await emit(first ? .ready(units: model.count) : .reconnected(units: model.count))
+    }
+
+    /// Reads every selected unit again and reconciles the model with it.
+    mutating func resnapshot(reportNew: Bool) async throws(BusError) {
+        guard let manager else { return }
+        let loaded = try await loader.load(from: manager)
+        let now = watcher.clock.now()
+        let present = Set(loaded.map(\.snapshot.name))
+        for name in model.unitNames where !present.contains(name) { model.remove(name) }
+        paths = [:]
+        var transitions: [HealthTransition] = []
+        for unit in loaded {
+            paths[unit.path] = unit.snapshot.name
+            if let transition = model.update(unit.snapshot, at: now), reportNew || transition.from != nil {
+                transitions.append(transition)
+            }
+        }
+        // Trigger descriptions (a timer's next elapse) depend on other units: settle them all.
+        transitions += model.reevaluate(at: now, all: true)
+        for transition in transitions.sorted(by: { $0.unit < $1.unit }) { await emit(.transition(transition)) }
+    }
+
+    /// Applies signal batches until the connection closes or the task is cancelled.
+    mutating func follow(_ signals: AsyncStream<[BusSignal]>) async {
+        let (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
+        let timer = RecheckTimer(continuation: continuation)
+        let forwarder = Task {
+            for await batch in signals { continuation.yield(.signals(batch)) }
+            continuation.yield(.closed)
+        }
+        defer {
+            forwarder.cancel()
+            timer.cancel()
+        }
+        await withTaskCancellationHandler {
+            for await input in inputs {
+                switch input {
+                case .signals(let batch):
+                    do throws(BusError) {
+                        try await apply(batch)
+                    } catch {
+                        if error.isDisconnect { return }
+                        await emit(.warning(error.description))
+                    }
+                case .recheck:
+                    for transition in model.reevaluate(at: watcher.clock.now()) { await emit(.transition(transition)) }
+                case .closed:
+                    return
+                }
+                timer.schedule(at: model.nextRecheck, now: watcher.clock.now())
+            }
+        } onCancel: {
+            continuation.finish()
+        }
+    }
+
+    enum Input: Sendable {
+        case signals([BusSignal])
+        case recheck
+        case closed
+    }
+
+    /// Applies one batch: property changes are merged per unit first and classified once, so the
+    /// transient states of a restart cycle inside one batch do not become transitions.
+    mutating func apply(_ batch: [BusSignal]) async throws(BusError) {
+        var changed: [String: UnitSnapshot] = [:]
+        var order: [String] = []
+        var refetch: Set<String> = []
+        var resnapshotNeeded = false
+        var resubscribeNeeded = false
+        for signal in batch {
+            guard let event = ManagerEvent(signal: signal) else { continue }
+            switch event {
+            case .propertiesChanged(let path, _, let properties, let invalidated):
+                guard let name = paths[path] ?? UnitObjectPath.unitName(of: path) else { continue }
+                guard UnitPattern.any(watcher.patterns, match: name) else { continue }
+                guard var snapshot = changed[name] ?? model.snapshot(of: name) else {
+                    refetch.insert(path)
+                    continue
+                }
+                snapshot.apply(properties, clock: watcher.clock)
+                if changed[name] == nil { order.append(name) }
+                changed[name] = snapshot
+                if invalidated.contains(where: UnitSnapshot.healthProperties.contains) { refetch.insert(path) }
+            case .unitNew(let name, let path):
+                if UnitPattern.any(watcher.patterns, match: name), model.snapshot(of: name) == nil, changed[name] == nil {
+                    refetch.insert(path)
+                }
+            case .unitRemoved(let name, let path):
+                if changed[name] != nil {
+                    // Apply what changed before it was unloaded (e.g. its final inactive/dead).
+                    continue
+                }
+                model.remove(name)
+                paths[path] = nil
+            case .jobRemoved:
+                continue
+            case .reloading(let active):
+                if !active { resnapshotNeeded = true }
+            case .managerAppeared:
+                resubscribeNeeded = true
+                resnapshotNeeded = true
+            case .managerVanished:
+                continue
+            case .malformed(let description):
+                await emit(.warning("unreadable signal: \(description)"))
+            }
+        }
+        let now = watcher.clock.now()
+        for name in order {
+            guard let snapshot = changed[name] else { continue }
+            if let transition = model.update(snapshot, at: now) { await emit(.transition(transition)) }
+        }
+        if resubscribeNeeded, let manager { try await manager.callManager("Subscribe") }
+        if resnapshotNeeded {
+            try await resnapshot(reportNew: true)
+            return
+        }
+        if !refetch.isEmpty, let manager {
+            let loaded = try await loader.properties(of: Array(refetch), from: manager)
+            let now = watcher.clock.now()
+            for unit in loaded.sorted(by: { $0.snapshot.name < $1.snapshot.name })
+            where UnitPattern.any(watcher.patterns, match: unit.snapshot.name) {
+                paths[unit.path] = unit.snapshot.name
+                if let transition = model.update(unit.snapshot, at: now) { await emit(.transition(transition)) }
+            }
+        }
+    }
+}
+
+/// Wakes the watch loop when the earliest time-dependent verdict is due (no polling in between).
+final class RecheckTimer: Sendable {
+    private let continuation: AsyncStream<WatchSession.Input>.Continuation
+    private let state = Mutex<(deadline: Double?, task: Task<Void, Never>?)>((nil, nil))
+
+    init(continuation: AsyncStream<WatchSession.Input>.Continuation) {
+        self.continuation = continuation
+    }
+
+    func schedule(at deadline: Double?, now: Double) {
+        state.withLock { state in
+            guard state.deadline != deadline else { return }
+            state.task?.cancel()
+            state.deadline = deadline
+            guard let deadline else { state.task = nil; return }
+            let continuation = self.continuation
+            let delay = max(0, deadline - now) + 0.001
+            state.task = Task {
+                do { try await Task.sleep(for: .seconds(delay)) } catch { return }
+                continuation.yield(.recheck)
+            }
+        }
+    }
+
+    func cancel() {
+        state.withLock { state in
+            state.task?.cancel()
+            state.task = nil
+        }
+    }
+}
