@@ -22,18 +22,29 @@ public struct HealthClassifier: Sendable {
         let recent = restarts.count(within: policy.flapWindow, now: now)
         let expiry = restarts.nextExpiry(window: policy.flapWindow, now: now)
         let window = FailureDescription.duration(policy.flapWindow)
+        let last = restarts.lastFailure.map { ", last \($0)" } ?? ""
         if recent >= policy.crashLoopRestarts {
-            return HealthVerdict(.failed, "crash loop: \(recent) restarts in \(window), last \(FailureDescription.describe(unit))", recheckAt: expiry)
+            return HealthVerdict(.failed, "crash loop: \(recent) restarts in \(window)\(last)", recheckAt: expiry)
         }
         if unit.activeState == "failed" {
+            if let verdict = pendingAutoRestart(unit, now: now) { return verdict }
             return HealthVerdict(.failed, "failed: \(FailureDescription.describe(unit))")
         }
         if recent >= policy.flapRestarts {
-            return HealthVerdict(.degraded, "flapping: \(recent) restarts in \(window), last \(FailureDescription.describe(unit))", recheckAt: expiry)
+            return HealthVerdict(.degraded, "flapping: \(recent) restarts in \(window)\(last)", recheckAt: expiry)
         }
         let verdict = classifyActiveState(unit, now: now, lookup: lookup)
         guard let expiry else { return verdict }
         return HealthVerdict(verdict.health, verdict.reason, recheckAt: min(verdict.recheckAt ?? expiry, expiry))
+    }
+
+    /// systemd marks a unit failed for an instant before its `Restart=` policy restarts it: within
+    /// RestartSec plus a grace period that is "restarting", not yet "failed".
+    private func pendingAutoRestart(_ unit: UnitSnapshot, now: Double) -> HealthVerdict? {
+        guard unit.restartPolicyApplies, let since = unit.stateChangeMicros.map({ Double($0) / 1_000_000 }) else { return nil }
+        let deadline = since + Double(unit.restartDelayMicros ?? 100_000) / 1_000_000 + policy.restartGrace
+        guard now < deadline else { return nil }
+        return HealthVerdict(.degraded, "restarting after \(FailureDescription.describe(unit)) (Restart=\(unit.restartPolicy ?? ""))", recheckAt: deadline)
     }
 
     private func classifyLoadState(_ unit: UnitSnapshot) -> HealthVerdict? {

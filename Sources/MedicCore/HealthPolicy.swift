@@ -11,6 +11,10 @@ public struct HealthPolicy: Sendable, Equatable {
     /// Seconds in reloading after which a unit is `degraded`.
     public var reloadTooLong: Double = 120
 
+    /// Seconds past `RestartSec=` that a failed unit whose `Restart=` policy applies is given to come
+    /// back before it counts as failed (systemd shows it failed for an instant before auto-restart).
+    public var restartGrace: Double = 2
+
     public init() {}
 
     public init(flapRestarts: Int, crashLoopRestarts: Int, flapWindow: Double, stuckTransition: Double, reloadTooLong: Double) {

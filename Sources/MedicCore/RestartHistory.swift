@@ -7,6 +7,8 @@
 public struct RestartHistory: Sendable, Equatable {
     /// Times (seconds since the epoch) of the restarts seen, oldest first.
     public private(set) var times: [Double] = []
+    /// How the latest failed run ended ("exit-code status=1"), for reasons.
+    public private(set) var lastFailure: String?
     private var lastStartKey: String?
     private var lastRestartCount: UInt32?
     private var sawAutoRestart = false
@@ -21,6 +23,7 @@ public struct RestartHistory: Sendable, Equatable {
             seed(from: snapshot, now: now, policy: policy)
         }
         if snapshot.subState == "auto-restart" { sawAutoRestart = true }
+        if let result = snapshot.result, result != "success" { lastFailure = FailureDescription.describe(snapshot) }
         let count = snapshot.restartCount
         if let count, let last = lastRestartCount, count > last { sawAutoRestart = true }
         if let key = snapshot.startKey {

@@ -27,6 +27,10 @@ public struct UnitSnapshot: Sendable, Equatable {
     public var triggeredBy: [String] = []
     /// For timers: the next realtime elapse.
     public var nextElapseMicros: UInt64?
+    /// The service's `Restart=` policy (no, always, on-failure, ...); services only.
+    public var restartPolicy: String?
+    /// The service's `RestartSec=`, in microseconds.
+    public var restartDelayMicros: UInt64?
     /// True while a job (start, stop, restart, ...) is queued for the unit.
     public var hasJob: Bool = false
 
@@ -35,6 +39,21 @@ public struct UnitSnapshot: Sendable, Equatable {
     }
 
     public var type: UnitType? { UnitType(unitName: name) }
+
+    /// Whether systemd's `Restart=` policy restarts the service after a run that ended with `result`
+    /// (see systemd.service(5)); a start-limit-hit is never restarted.
+    public var restartPolicyApplies: Bool {
+        guard let policy = restartPolicy, let result, result != "start-limit-hit" else { return false }
+        switch policy {
+        case "always": return true
+        case "on-success": return result == "success"
+        case "on-failure": return result != "success"
+        case "on-abnormal": return ["signal", "core-dump", "timeout", "watchdog"].contains(result)
+        case "on-watchdog": return result == "watchdog"
+        case "on-abort": return ["signal", "core-dump"].contains(result)
+        default: return false
+        }
+    }
 
     /// The key that changes on every start: the invocation ID, else the main process start time.
     public var startKey: String? {

@@ -7,7 +7,7 @@ extension UnitSnapshot {
     public static let healthProperties: Set<String> = [
         "Id", "Description", "LoadState", "ActiveState", "SubState", "Result", "ExecMainCode", "ExecMainStatus",
         "NRestarts", "InvocationID", "ExecMainStartTimestamp", "StateChangeTimestamp", "Type", "RemainAfterExit",
-        "TriggeredBy", "NextElapseUSecRealtime", "NextElapseUSecMonotonic", "Job",
+        "TriggeredBy", "NextElapseUSecRealtime", "NextElapseUSecMonotonic", "Job", "Restart", "RestartUSec",
     ]
 
     /// Builds a snapshot from a unit's properties (GetAll); nil when they do not name the unit.
@@ -44,6 +44,8 @@ extension UnitSnapshot {
                 if realtime == nil, let mono = Self.timestamp(value) {
                     nextElapseMicros = clock.realtime(fromMonotonicMicros: mono)
                 }
+            case "Restart" where type == .service: restartPolicy = value.string
+            case "RestartUSec" where type == .service: restartDelayMicros = value.uint64
             case "Job": hasJob = (value.structure?.first?.int64 ?? 0) != 0
             default: continue
             }

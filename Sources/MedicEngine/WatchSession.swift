@@ -137,7 +137,7 @@ struct WatchSession {
             guard let snapshot = changed[name] else { continue }
             if let transition = model.update(snapshot, at: now) { await emit(.transition(transition)) }
         }
-        if resubscribeNeeded, let manager { try await manager.callManager("Subscribe") }
+        if resubscribeNeeded, let manager { try await manager.resubscribe() }
         if resnapshotNeeded {
             try await resnapshot(reportNew: true)
             return

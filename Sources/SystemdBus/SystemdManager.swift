@@ -25,7 +25,16 @@ public struct SystemdManager: Sendable {
         for rule in Self.matchRules {
             try await bus.addMatch(rule)
         }
-        _ = try await callManager("Subscribe")
+        try await resubscribe()
+    }
+
+    /// Asks the manager to emit unit signals again (after it restarted); already subscribed is fine.
+    public func resubscribe() async throws(BusError) {
+        do {
+            try await callManager("Subscribe")
+        } catch where error.name == "org.freedesktop.systemd1.AlreadySubscribed" {
+            return
+        }
     }
 
     /// All units the manager has loaded.

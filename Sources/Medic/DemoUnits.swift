@@ -1,0 +1,52 @@
+/// The deliberately unhealthy units `medic demo` creates, one per health class.
+enum DemoUnits {
+    static let prefix = "medic-demo-"
+    static let web = "medic-demo-web.service"
+    static let bogus = "medic-demo-bogus.service"
+
+    static let files: [String: String] = [
+        web: """
+        [Unit]
+        Description=Medic demo: a healthy long-running service (killed with SIGKILL during the demo)
+        [Service]
+        ExecStart=/bin/sleep infinity
+        """,
+        "medic-demo-crash.service": """
+        [Unit]
+        Description=Medic demo: a service that exits with status 3
+        [Service]
+        ExecStart=/bin/sh -c 'echo "cannot open /etc/demo.conf"; exit 3'
+        """,
+        "medic-demo-flap.service": """
+        [Unit]
+        Description=Medic demo: a service that crashes every second and is restarted by systemd
+        StartLimitIntervalSec=0
+        [Service]
+        ExecStart=/bin/sh -c 'sleep 1; exit 1'
+        Restart=always
+        RestartSec=200ms
+        """,
+        "medic-demo-batch.service": """
+        [Unit]
+        Description=Medic demo: a oneshot job run by a timer
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/true
+        """,
+        "medic-demo-batch.timer": """
+        [Unit]
+        Description=Medic demo: runs the batch job nightly
+        [Timer]
+        OnCalendar=*-*-* 03:00:00
+        """,
+        bogus: """
+        [Unit]
+        Description=Medic demo: a unit file with no ExecStart (bad setting)
+        [Service]
+        Type=simple
+        """,
+    ]
+
+    /// The units to start; the bogus one cannot start and the batch job waits for its timer.
+    static let started = [web, "medic-demo-crash.service", "medic-demo-flap.service", "medic-demo-batch.timer"]
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import MedicCore
+import MedicEngine
+import SystemdBus
+
+/// `medic status`: one line per unit with its health and reason, and a summary.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the health of units (exit 3 when any shown unit is failed).",
+        discussion: "PATTERN is a unit name or a glob such as 'web-*.service'; a name without a type gets '.service'."
+    )
+
+    @OptionGroup var manager: ManagerOptions
+
+    @Flag(name: .customLong("failed-only"), help: "Show only failed units.")
+    var failedOnly = false
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("Units to show (all loaded units when none).", valueName: "pattern"))
+    var patterns: [String] = []
+
+    func run() async throws {
+        let patterns = try parsePatterns(self.patterns)
+        let address = manager.address
+        var units: [UnitHealth]
+        do {
+            units = try await StatusReader(address: address, patterns: patterns).read()
+        } catch {
+            throw MedicFailure(describeConnectionFailure(error, address: address))
+        }
+        if failedOnly { units = units.filter { $0.verdict.health == .failed } }
+        let summary = SummaryReport(HealthSummary(units))
+        if json {
+            struct Document: Encodable { var units: [UnitReport]; var summary: SummaryReport }
+            Output.json(Document(units: units.map(UnitReport.init), summary: summary), pretty: true)
+        } else {
+            for line in StatusTable.lines(units) { Output.line(line) }
+            Output.line("")
+            Output.line(summary.text)
+        }
+        if summary.failed > 0 { throw ExitCode(3) }
+    }
+}

@@ -1,0 +1,77 @@
+import CSystemd
+import Foundation
+
+/// One journal entry as `medic logs` prints it.
+public struct JournalEntry: Sendable, Equatable {
+    /// Microseconds since the epoch.
+    public var timeMicros: UInt64
+    public var identifier: String
+    public var pid: String
+    public var priority: Int
+    public var message: String
+}
+
+/// Why the journal could not be read.
+public struct JournalError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Reads a unit's recent journal lines through sd-journal.
+public enum JournalReader {
+    /// Where journald keeps its files; when none exists there is no journal to read.
+    public static let journalDirectories = ["/run/log/journal", "/var/log/journal"]
+
+    /// The last `count` entries logged by or about `unit`, oldest first.
+    ///
+    /// Matches both `_SYSTEMD_UNIT=` and `_SYSTEMD_USER_UNIT=` (units of a user manager started outside
+    /// user@.service appear under the former), plus systemd's own messages about the unit.
+    public static func lastEntries(of unit: String, count: Int, directory: String? = nil) throws(JournalError) -> [JournalEntry] {
+        if directory == nil, !journalDirectories.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
+            throw JournalError(description: "no journal on this machine: systemd-journald is not running or keeps no files (looked in \(journalDirectories.joined(separator: " and ")))")
+        }
+        var journal: OpaquePointer? = nil
+        let opened: Int32
+        if let directory {
+            opened = sd_journal_open_directory(&journal, directory, 0)
+        } else {
+            opened = sd_journal_open(&journal, Int32(SD_JOURNAL_LOCAL_ONLY))
+        }
+        guard opened >= 0, let journal else {
+            throw JournalError(description: "cannot open the journal: \(String(cString: strerror(-opened)))")
+        }
+        defer { sd_journal_close(journal) }
+        for (index, field) in ["_SYSTEMD_UNIT", "_SYSTEMD_USER_UNIT", "UNIT", "USER_UNIT"].enumerated() {
+            if index > 0 { sd_journal_add_disjunction(journal) }
+            let match = "\(field)=\(unit)"
+            _ = match.withCString { sd_journal_add_match(journal, $0, 0) }
+        }
+        sd_journal_seek_tail(journal)
+        var entries: [JournalEntry] = []
+        while entries.count < count, sd_journal_previous(journal) > 0 {
+            entries.append(read(journal))
+        }
+        return entries.reversed()
+    }
+
+    private static func read(_ journal: OpaquePointer) -> JournalEntry {
+        var micros: UInt64 = 0
+        sd_journal_get_realtime_usec(journal, &micros)
+        return JournalEntry(
+            timeMicros: micros,
+            identifier: field(journal, "SYSLOG_IDENTIFIER") ?? field(journal, "_COMM") ?? "?",
+            pid: field(journal, "_PID") ?? "",
+            priority: Int(field(journal, "PRIORITY") ?? "") ?? 6,
+            message: field(journal, "MESSAGE") ?? ""
+        )
+    }
+
+    /// The value of one field of the current entry (data comes back as "FIELD=value").
+    private static func field(_ journal: OpaquePointer, _ name: String) -> String? {
+        var data: UnsafeRawPointer? = nil
+        var length = 0
+        guard sd_journal_get_data(journal, name, &data, &length) >= 0, let data else { return nil }
+        let bytes = UnsafeRawBufferPointer(start: data, count: length)
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.firstIndex(of: "=").map { String(text[text.index(after: $0)...]) }
+    }
+}

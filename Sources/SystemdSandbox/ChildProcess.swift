@@ -1,0 +1,135 @@
+import Foundation
+
+private let spawnLock = NSLock()
+
+/// A child process started with posix_spawn from an argv list (never a shell), which this process
+/// reaps itself with waitpid: no run loop or SIGCHLD handler is involved, so it is safe to use from
+/// any thread or task.
+public final class ChildProcess: @unchecked Sendable {
+    /// Where one of the child's output streams goes.
+    public enum Destination: Sendable {
+        case null
+        case pipe
+        case file(String)
+    }
+
+    public let pid: pid_t
+    /// Read ends of the child's stdout/stderr when they were `.pipe`d, else -1.
+    public let standardOutput: Int32
+    public let standardError: Int32
+    private let lock = NSLock()
+    private var exitStatus: Int32?
+
+    private init(pid: pid_t, standardOutput: Int32, standardError: Int32) {
+        self.pid = pid
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+    }
+
+    deinit {
+        if standardOutput >= 0 { Glibc.close(standardOutput) }
+        if standardError >= 0 { Glibc.close(standardError) }
+    }
+
+    /// Starts `arguments[0]` (a path, or a name looked up in PATH).
+    public static func spawn(
+        _ arguments: [String],
+        environment: [String: String],
+        standardOutput: Destination = .null,
+        standardError: Destination = .null
+    ) throws -> ChildProcess {
+        guard let program = arguments.first else { throw SandboxError("no command given") }
+        let path = try Command.resolve(program)
+        // pipe() and FD_CLOEXEC are two steps: no other spawn may run in between, or it would inherit
+        // the write end and keep our reader from ever seeing end-of-file.
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+
+        var parentEnds: [Int32] = [-1, -1]
+        var childEnds: [Int32] = []
+        defer { childEnds.forEach { Glibc.close($0) } }
+        for (index, (fd, destination)) in [(Int32(1), standardOutput), (Int32(2), standardError)].enumerated() {
+            switch destination {
+            case .null:
+                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", O_WRONLY, 0)
+            case .file(let file):
+                posix_spawn_file_actions_addopen(&actions, fd, file, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            case .pipe:
+                var ends: [Int32] = [-1, -1]
+                guard pipe(&ends) == 0 else {
+                    throw SandboxError("cannot create a pipe: \(String(cString: strerror(errno)))")
+                }
+                _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+                _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+                parentEnds[index] = ends[0]
+                childEnds.append(ends[1])
+                posix_spawn_file_actions_adddup2(&actions, ends[1], fd)
+            }
+        }
+
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard result == 0 else {
+            parentEnds.filter { $0 >= 0 }.forEach { Glibc.close($0) }
+            throw SandboxError("cannot start \(program): \(String(cString: strerror(result)))")
+        }
+        return ChildProcess(pid: pid, standardOutput: parentEnds[0], standardError: parentEnds[1])
+    }
+
+    /// True until the child has exited (reaping it when it has).
+    public var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if exitStatus != nil { return false }
+        var status: Int32 = 0
+        let r = waitpid(pid, &status, WNOHANG)
+        if r == pid { exitStatus = Self.decode(status); return false }
+        return r == 0
+    }
+
+    /// Waits for the child to exit; returns its exit status, or 128 + the signal that killed it.
+    @discardableResult
+    public func wait() -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exitStatus { return exitStatus }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let decoded = Self.decode(status)
+        exitStatus = decoded
+        return decoded
+    }
+
+    /// Sends a signal to the child if it has not been reaped yet.
+    public func signal(_ number: Int32) {
+        if isRunning { kill(pid, number) }
+    }
+
+    /// W* macros do not import into Swift: low 7 bits are the signal, the next byte the exit code.
+    private static func decode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// Reads a pipe to its end.
+    static func readAll(_ fd: Int32) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n > 0 { data.append(contentsOf: buffer[0..<n]); continue }
+            if n < 0 && errno == EINTR { continue }
+            return data
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// A real `systemd --user` manager in a private mount namespace, with its own runtime directory and bus.
+///
+/// As root, `unshare -m --propagation private` gives the manager a namespace where a tmpfs on
+/// /run/systemd (with /run/systemd/system) makes it believe it runs on a systemd system; its
+/// `XDG_RUNTIME_DIR` is a fresh 0700 directory holding its private socket and, through the dbus.socket
+/// user unit, a D-Bus bus. Several sandboxes can run at once; `stop()` ends every process started in it.
+public final class SystemdSandbox: Sendable {
+    /// The sandbox's XDG_RUNTIME_DIR.
+    public let runtimeDirectory: String
+    /// The PID of the sandboxed `systemd --user`.
+    public let managerPID: Int32
+    private let manager: ChildProcess
+
+    /// The D-Bus address of the sandbox's user bus.
+    public var busAddress: String { "unix:path=\(runtimeDirectory)/bus" }
+    /// Unit files written here are found by the manager after a daemon-reload.
+    public var unitDirectory: String { runtimeDirectory + "/systemd/user" }
+    /// Environment that points systemctl, systemd-run and Medic at this sandbox.
+    public var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_RUNTIME_DIR"] = runtimeDirectory
+        env["DBUS_SESSION_BUS_ADDRESS"] = busAddress
+        env["SYSTEMD_PAGER"] = ""
+        env["SYSTEMD_COLORS"] = "0"
+        return env
+    }
+
+    private init(runtimeDirectory: String, manager: ChildProcess) {
+        self.runtimeDirectory = runtimeDirectory
+        self.manager = manager
+        managerPID = manager.pid
+    }
+
+    /// Starts a manager and waits until it reports READY=1 and its bus accepts connections.
+    public static func start(name: String = "medic", timeout: TimeInterval = 30) throws -> SystemdSandbox {
+        guard geteuid() == 0 else {
+            throw SandboxError("the systemd sandbox needs root (it mounts a tmpfs on /run/systemd in a private mount namespace); run as root")
+        }
+        let systemd = "/lib/systemd/systemd"
+        guard FileManager.default.isExecutableFile(atPath: systemd) else {
+            throw SandboxError("\(systemd) not found: install the systemd package (apt-get install -y systemd dbus-user-session)")
+        }
+        let unshare = try Command.resolve("unshare")
+        let template = "/tmp/\(name)-sandbox-XXXXXX"
+        var buffer = Array(template.utf8CString)
+        guard mkdtemp(&buffer) != nil else {
+            throw SandboxError("cannot create a runtime directory: \(String(cString: strerror(errno)))")
+        }
+        let runtime = String(decoding: buffer.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        chmod(runtime, 0o700)
+        try FileManager.default.createDirectory(atPath: runtime + "/systemd/user", withIntermediateDirectories: true)
+
+        let notify = try NotifySocket(path: runtime + "/ready.sock")
+        var env: [String: String] = [:]
+        for key in ["PATH", "HOME", "LANG", "USER", "LOGNAME"] { env[key] = ProcessInfo.processInfo.environment[key] }
+        env["PATH"] = env["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        env["XDG_RUNTIME_DIR"] = runtime
+        env["NOTIFY_SOCKET"] = notify.path
+        let log = runtime + "/manager.log"
+        let manager = try ChildProcess.spawn(
+            [unshare, "-m", "--propagation", "private", "/bin/sh", "-c",
+             "mount -t tmpfs -o mode=0755 tmpfs /run/systemd && mkdir -p /run/systemd/system && exec \(systemd) --user"],
+            environment: env, standardOutput: .file(log), standardError: .file(log)
+        )
+
+        let sandbox = SystemdSandbox(runtimeDirectory: runtime, manager: manager)
+        let ready = notify.waitForReady(until: Date().addingTimeInterval(timeout)) { manager.isRunning }
+        guard ready else {
+            let output = (try? String(contentsOfFile: runtime + "/manager.log", encoding: .utf8)) ?? ""
+            sandbox.stop()
+            throw SandboxError("the sandboxed systemd --user did not become ready within \(Int(timeout)) s: \(output.suffix(2000))")
+        }
+        guard FileManager.default.fileExists(atPath: runtime + "/bus") else {
+            sandbox.stop()
+            throw SandboxError("the sandboxed manager has no user bus at \(runtime)/bus: install dbus-user-session (it provides the dbus.socket user unit)")
+        }
+        return sandbox
+    }
+
+    /// Runs `systemctl --user` against this sandbox.
+    @discardableResult
+    public func systemctl(_ arguments: String...) throws -> CommandResult {
+        try Command.run(["systemctl", "--user", "--no-pager"] + arguments, environment: environment)
+    }
+
+    /// Runs a command with this sandbox's environment (systemd-run --user, busctl --user, medic ...).
+    @discardableResult
+    public func run(_ arguments: [String]) throws -> CommandResult {
+        try Command.run(arguments, environment: environment)
+    }
+
+    /// Writes unit files into the sandbox's unit directory and reloads the manager.
+    public func install(units: [String: String]) throws {
+        for (name, contents) in units {
+            try contents.write(toFile: "\(unitDirectory)/\(name)", atomically: true, encoding: .utf8)
+        }
+        let reload = try systemctl("daemon-reload")
+        guard reload.succeeded else { throw SandboxError("daemon-reload failed: \(reload.standardError)") }
+    }
+
+    /// Stops every unit, ends the manager, and kills whatever it started that is still alive, by PID.
+    public func stop() {
+        let started = ProcessTree.descendants(of: managerPID)
+        if manager.isRunning {
+            _ = try? Command.run(["systemctl", "--user", "--no-block", "exit"], environment: environment)
+            let deadline = Date().addingTimeInterval(5)
+            while manager.isRunning && Date() < deadline { usleep(20_000) }
+        }
+        if manager.isRunning { kill(managerPID, SIGKILL) }
+        for pid in started + ProcessTree.descendants(of: managerPID) { kill(pid, SIGKILL) }
+        manager.wait()
+        try? FileManager.default.removeItem(atPath: runtimeDirectory)
+    }
+}
