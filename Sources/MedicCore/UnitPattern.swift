@@ -8,6 +8,11 @@ public struct UnitPattern: Sendable, Equatable, CustomStringConvertible {
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
         public var pattern: String
         public var problem: String
+        public init(pattern: String, problem: String) {
+            self.pattern = pattern
+            self.problem = problem
+        }
+
         public var description: String { "invalid unit pattern '\(pattern)': \(problem)" }
     }
 
