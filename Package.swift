@@ -44,9 +44,11 @@ let package = Package(
         ),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore"]),
         .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "SystemdBus"]),
+        // Runs the real `medic` against real sandboxed managers; fakes live only in unit tests.
+        .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["SystemdSandbox", "SystemdBus", "Medic"]
+            dependencies: ["MedicTestSupport", "SystemdSandbox", "Medic"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,7 @@ struct UnitReport: Encodable {
     var exitStatus: Int32?
     var signal: String?
     var restarts: UInt32?
+    var cause: String
     var reason: String
     var description: String
 
@@ -25,6 +26,7 @@ struct UnitReport: Encodable {
         if s.execMainCode == 1 { exitStatus = s.execMainStatus }
         if s.execMainCode == 2 || s.execMainCode == 3, let number = s.execMainStatus { signal = SignalName.of(number) }
         restarts = s.restartCount
+        cause = unit.verdict.cause.rawValue
         reason = unit.verdict.reason
         description = s.description
     }
@@ -56,6 +58,7 @@ struct TransitionReport: Encodable {
     var unit: String
     var from: String?
     var to: String
+    var cause: String
     var reason: String
     var activeState: String
     var subState: String
@@ -66,6 +69,7 @@ struct TransitionReport: Encodable {
         unit = t.unit
         from = t.from?.rawValue
         to = t.to.rawValue
+        cause = t.cause.rawValue
         reason = t.reason
         activeState = t.snapshot.activeState
         subState = t.snapshot.subState
@@ -77,7 +81,7 @@ struct TransitionReport: Encodable {
     }
 
     // Keep "from": null in the JSON rather than omitting it.
-    enum CodingKeys: String, CodingKey { case time, unit, from, to, reason, activeState, subState, result }
+    enum CodingKeys: String, CodingKey { case time, unit, from, to, cause, reason, activeState, subState, result }
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -85,6 +89,7 @@ struct TransitionReport: Encodable {
         try c.encode(unit, forKey: .unit)
         try c.encode(from, forKey: .from)
         try c.encode(to, forKey: .to)
+        try c.encode(cause, forKey: .cause)
         try c.encode(reason, forKey: .reason)
         try c.encode(activeState, forKey: .activeState)
         try c.encode(subState, forKey: .subState)

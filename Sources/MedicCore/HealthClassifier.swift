@@ -24,18 +24,21 @@ public struct HealthClassifier: Sendable {
         let window = FailureDescription.duration(policy.flapWindow)
         let last = restarts.lastFailure.map { ", last \($0)" } ?? ""
         if recent >= policy.crashLoopRestarts {
-            return HealthVerdict(.failed, "crash loop: \(recent) restarts in \(window)\(last)", recheckAt: expiry)
+            return HealthVerdict(.failed, "crash loop: \(recent) restarts in \(window)\(last)", cause: .crashLoop, recheckAt: expiry)
         }
+        let flapping = HealthVerdict(.degraded, "flapping: \(recent) restarts in \(window)\(last)", cause: .flapping, recheckAt: expiry)
         if unit.activeState == "failed" {
-            if let verdict = pendingAutoRestart(unit, now: now) { return verdict }
-            return HealthVerdict(.failed, "failed: \(FailureDescription.describe(unit))")
+            guard let pending = pendingAutoRestart(unit, now: now) else {
+                return HealthVerdict(.failed, "failed: \(FailureDescription.describe(unit))")
+            }
+            guard recent >= policy.flapRestarts else { return pending }
+            // Still flapping while systemd is about to restart it; look again when the restart is due.
+            return HealthVerdict(.degraded, flapping.reason, cause: .flapping, recheckAt: min(pending.recheckAt ?? .infinity, expiry ?? .infinity))
         }
-        if recent >= policy.flapRestarts {
-            return HealthVerdict(.degraded, "flapping: \(recent) restarts in \(window)\(last)", recheckAt: expiry)
-        }
+        if recent >= policy.flapRestarts { return flapping }
         let verdict = classifyActiveState(unit, now: now, lookup: lookup)
         guard let expiry else { return verdict }
-        return HealthVerdict(verdict.health, verdict.reason, recheckAt: min(verdict.recheckAt ?? expiry, expiry))
+        return HealthVerdict(verdict.health, verdict.reason, cause: verdict.cause, recheckAt: min(verdict.recheckAt ?? expiry, expiry))
     }
 
     /// systemd marks a unit failed for an instant before its `Restart=` policy restarts it: within
@@ -44,7 +47,7 @@ public struct HealthClassifier: Sendable {
         guard unit.restartPolicyApplies, let since = unit.stateChangeMicros.map({ Double($0) / 1_000_000 }) else { return nil }
         let deadline = since + Double(unit.restartDelayMicros ?? 100_000) / 1_000_000 + policy.restartGrace
         guard now < deadline else { return nil }
-        return HealthVerdict(.degraded, "restarting after \(FailureDescription.describe(unit)) (Restart=\(unit.restartPolicy ?? ""))", recheckAt: deadline)
+        return HealthVerdict(.degraded, "restarting after \(FailureDescription.describe(unit)) (Restart=\(unit.restartPolicy ?? ""))", cause: .restarting, recheckAt: deadline)
     }
 
     private func classifyLoadState(_ unit: UnitSnapshot) -> HealthVerdict? {
@@ -69,17 +72,17 @@ public struct HealthClassifier: Sendable {
         case "reloading":
             return bounded(since, now: now, bound: policy.reloadTooLong,
                            within: HealthVerdict(.healthy, "reloading"),
-                           beyond: { HealthVerdict(.degraded, "reloading for \(FailureDescription.duration($0))") })
+                           beyond: { HealthVerdict(.degraded, "reloading for \(FailureDescription.duration($0))", cause: .stuck) })
         case "activating" where sub == "auto-restart":
-            return HealthVerdict(.degraded, "restarting after \(FailureDescription.describe(unit))")
+            return HealthVerdict(.degraded, "restarting after \(FailureDescription.describe(unit))", cause: .restarting)
         case "activating":
             return bounded(since, now: now, bound: policy.stuckTransition,
                            within: HealthVerdict(.healthy, "starting (\(sub))"),
-                           beyond: { HealthVerdict(.degraded, "stuck activating (\(sub)) for \(FailureDescription.duration($0))") })
+                           beyond: { HealthVerdict(.degraded, "stuck activating (\(sub)) for \(FailureDescription.duration($0))", cause: .stuck) })
         case "deactivating":
             return bounded(since, now: now, bound: policy.stuckTransition,
                            within: HealthVerdict(.idle, "stopping (\(sub))"),
-                           beyond: { HealthVerdict(.degraded, "stuck deactivating (\(sub)) for \(FailureDescription.duration($0))") })
+                           beyond: { HealthVerdict(.degraded, "stuck deactivating (\(sub)) for \(FailureDescription.duration($0))", cause: .stuck) })
         case "inactive":
             return classifyInactive(unit, lookup: lookup)
         case "":
@@ -94,7 +97,7 @@ public struct HealthClassifier: Sendable {
         guard let since else { return within }
         let elapsed = now - since
         if elapsed >= bound { return beyond(elapsed) }
-        return HealthVerdict(within.health, within.reason, recheckAt: since + bound)
+        return HealthVerdict(within.health, within.reason, cause: within.cause, recheckAt: since + bound)
     }
 
     private func classifyActive(_ unit: UnitSnapshot, lookup: (String) -> UnitSnapshot?) -> HealthVerdict {

@@ -16,18 +16,19 @@ public struct HealthModel: Sendable {
         classifier = HealthClassifier(policy: policy)
     }
 
-    /// Records a unit's new snapshot and returns the transition it causes, if its class changed.
+    /// Records a unit's new snapshot and returns the transition it causes, if its class changed (or its
+    /// cause, while degraded or failed).
     /// A unit seen for the first time yields a transition whose `from` is nil.
     @discardableResult
     public mutating func update(_ snapshot: UnitSnapshot, at now: Double) -> HealthTransition? {
         var entry = entries[snapshot.name] ?? Entry(snapshot: snapshot, verdict: HealthVerdict(.unknown, ""))
-        let previous = entries[snapshot.name]?.verdict.health
+        let previous = entries[snapshot.name]?.verdict
         entry.snapshot = snapshot
         entry.restarts.observe(snapshot, at: now, policy: classifier.policy)
         entry.verdict = classifier.classify(snapshot, restarts: entry.restarts, now: now, lookup: lookup)
         entries[snapshot.name] = entry
-        guard previous != entry.verdict.health else { return nil }
-        return HealthTransition(unit: snapshot.name, from: previous, to: entry.verdict.health, reason: entry.verdict.reason, time: now, snapshot: snapshot)
+        guard entry.verdict.isTransition(from: previous) else { return nil }
+        return HealthTransition(unit: snapshot.name, from: previous?.health, to: entry.verdict, time: now, snapshot: snapshot)
     }
 
     /// Forgets a unit systemd unloaded.
@@ -42,11 +43,11 @@ public struct HealthModel: Sendable {
         for name in entries.keys.sorted() {
             guard var entry = entries[name] else { continue }
             guard all || (entry.verdict.recheckAt.map { $0 <= now } ?? false) else { continue }
-            let previous = entry.verdict.health
+            let previous = entry.verdict
             entry.verdict = classifier.classify(entry.snapshot, restarts: entry.restarts, now: now, lookup: lookup)
             entries[name] = entry
-            if previous != entry.verdict.health {
-                transitions.append(HealthTransition(unit: name, from: previous, to: entry.verdict.health, reason: entry.verdict.reason, time: now, snapshot: entry.snapshot))
+            if entry.verdict.isTransition(from: previous) {
+                transitions.append(HealthTransition(unit: name, from: previous.health, to: entry.verdict, time: now, snapshot: entry.snapshot))
             }
         }
         return transitions

@@ -1,18 +1,21 @@
-/// A unit moving from one health class to another (`from` is nil the first time Medic sees a unit).
+/// A unit moving from one health class to another, or to another cause while degraded or failed
+/// (`from` is nil the first time Medic sees a unit).
 public struct HealthTransition: Sendable, Equatable {
     public var unit: String
     public var from: Health?
     public var to: Health
+    public var cause: HealthCause
     public var reason: String
     /// Seconds since the epoch.
     public var time: Double
     public var snapshot: UnitSnapshot
 
-    public init(unit: String, from: Health?, to: Health, reason: String, time: Double, snapshot: UnitSnapshot) {
+    public init(unit: String, from: Health?, to verdict: HealthVerdict, time: Double, snapshot: UnitSnapshot) {
         self.unit = unit
         self.from = from
-        self.to = to
-        self.reason = reason
+        self.to = verdict.health
+        self.cause = verdict.cause
+        self.reason = verdict.reason
         self.time = time
         self.snapshot = snapshot
     }

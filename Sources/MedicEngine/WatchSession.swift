@@ -92,6 +92,7 @@ struct WatchSession {
         var changed: [String: UnitSnapshot] = [:]
         var order: [String] = []
         var refetch: Set<String> = []
+        var removed: [(name: String, path: String)] = []
         var resnapshotNeeded = false
         var resubscribeNeeded = false
         for signal in batch {
@@ -100,10 +101,9 @@ struct WatchSession {
             case .propertiesChanged(let path, _, let properties, let invalidated):
                 guard let name = paths[path] ?? UnitObjectPath.unitName(of: path) else { continue }
                 guard UnitPattern.any(watcher.patterns, match: name) else { continue }
-                guard var snapshot = changed[name] ?? model.snapshot(of: name) else {
-                    refetch.insert(path)
-                    continue
-                }
+                // Units not yet known are read on UnitNew, which systemd sends when it loads a unit;
+                // reading one on a late PropertiesChanged could load a unit it just unloaded.
+                guard var snapshot = changed[name] ?? model.snapshot(of: name) else { continue }
                 snapshot.apply(properties, clock: watcher.clock)
                 if changed[name] == nil { order.append(name) }
                 changed[name] = snapshot
@@ -112,13 +112,12 @@ struct WatchSession {
                 if UnitPattern.any(watcher.patterns, match: name), model.snapshot(of: name) == nil, changed[name] == nil {
                     refetch.insert(path)
                 }
+                removed.removeAll { $0.path == path }
             case .unitRemoved(let name, let path):
-                if changed[name] != nil {
-                    // Apply what changed before it was unloaded (e.g. its final inactive/dead).
-                    continue
-                }
-                model.remove(name)
-                paths[path] = nil
+                // Applied after this batch's changes (its final inactive/dead is still reported);
+                // re-reading it now would load it again.
+                removed.append((name, path))
+                refetch.remove(path)
             case .jobRemoved:
                 continue
             case .reloading(let active):
@@ -136,6 +135,10 @@ struct WatchSession {
         for name in order {
             guard let snapshot = changed[name] else { continue }
             if let transition = model.update(snapshot, at: now) { await emit(.transition(transition)) }
+        }
+        for (name, path) in removed {
+            model.remove(name)
+            paths[path] = nil
         }
         if resubscribeNeeded, let manager { try await manager.resubscribe() }
         if resnapshotNeeded {

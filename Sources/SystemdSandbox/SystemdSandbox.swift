@@ -5,13 +5,15 @@ import Foundation
 /// As root, `unshare -m --propagation private` gives the manager a namespace where a tmpfs on
 /// /run/systemd (with /run/systemd/system) makes it believe it runs on a systemd system; its
 /// `XDG_RUNTIME_DIR` is a fresh 0700 directory holding its private socket and, through the dbus.socket
-/// user unit, a D-Bus bus. Several sandboxes can run at once; `stop()` ends every process started in it.
+/// user unit, a D-Bus bus; its cgroup tree is its own. Several sandboxes can run at once; `stop()` ends every
+/// process started in it.
 public final class SystemdSandbox: Sendable {
     /// The sandbox's XDG_RUNTIME_DIR.
     public let runtimeDirectory: String
     /// The PID of the sandboxed `systemd --user`.
     public let managerPID: Int32
     private let manager: ChildProcess
+    private let cgroup: CgroupTree
 
     /// The D-Bus address of the sandbox's user bus.
     public var busAddress: String { "unix:path=\(runtimeDirectory)/bus" }
@@ -27,9 +29,10 @@ public final class SystemdSandbox: Sendable {
         return env
     }
 
-    private init(runtimeDirectory: String, manager: ChildProcess) {
+    private init(runtimeDirectory: String, manager: ChildProcess, cgroup: CgroupTree) {
         self.runtimeDirectory = runtimeDirectory
         self.manager = manager
+        self.cgroup = cgroup
         managerPID = manager.pid
     }
 
@@ -53,6 +56,9 @@ public final class SystemdSandbox: Sendable {
         try FileManager.default.createDirectory(atPath: runtime + "/systemd/user", withIntermediateDirectories: true)
 
         let notify = try NotifySocket(path: runtime + "/ready.sock")
+        // Units of different sandboxes must not share cgroups (stopping dbus.service in one would kill
+        // another's bus): each manager starts in a cgroup of its own and builds its tree below it.
+        let cgroupName = "medic-sandbox-" + URL(fileURLWithPath: runtime).lastPathComponent
         var env: [String: String] = [:]
         for key in ["PATH", "HOME", "LANG", "USER", "LOGNAME"] { env[key] = ProcessInfo.processInfo.environment[key] }
         env["PATH"] = env["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -60,12 +66,12 @@ public final class SystemdSandbox: Sendable {
         env["NOTIFY_SOCKET"] = notify.path
         let log = runtime + "/manager.log"
         let manager = try ChildProcess.spawn(
-            [unshare, "-m", "--propagation", "private", "/bin/sh", "-c",
+            [unshare, "-m", "--propagation", "private", "/bin/sh", "-c", CgroupTree.enterScript(name: cgroupName) +
              "mount -t tmpfs -o mode=0755 tmpfs /run/systemd && mkdir -p /run/systemd/system && exec \(systemd) --user"],
             environment: env, standardOutput: .file(log), standardError: .file(log)
         )
 
-        let sandbox = SystemdSandbox(runtimeDirectory: runtime, manager: manager)
+        let sandbox = SystemdSandbox(runtimeDirectory: runtime, manager: manager, cgroup: CgroupTree(name: cgroupName))
         let ready = notify.waitForReady(until: Date().addingTimeInterval(timeout)) { manager.isRunning }
         guard ready else {
             let output = (try? String(contentsOfFile: runtime + "/manager.log", encoding: .utf8)) ?? ""
@@ -109,8 +115,9 @@ public final class SystemdSandbox: Sendable {
             while manager.isRunning && Date() < deadline { usleep(20_000) }
         }
         if manager.isRunning { kill(managerPID, SIGKILL) }
-        for pid in started + ProcessTree.descendants(of: managerPID) { kill(pid, SIGKILL) }
+        for pid in started + ProcessTree.descendants(of: managerPID) + cgroup.processes() { kill(pid, SIGKILL) }
         manager.wait()
+        cgroup.remove()
         try? FileManager.default.removeItem(atPath: runtimeDirectory)
     }
 }

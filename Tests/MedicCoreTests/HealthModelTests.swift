@@ -53,3 +53,26 @@ struct HealthModelTests {
         #expect(HealthSummary([]).healthyPercent == 100)
     }
 }
+
+@Suite("Transitions by cause")
+struct TransitionCauseTests {
+    @Test("restarting -> flapping -> crash loop are transitions; a start inside healthy is not")
+    func causes() {
+        var model = HealthModel()
+        var s = unit("active", "running") { $0.invocationID = "k0"; $0.restartCount = 0 }
+        model.update(s, at: now)
+        var seen: [(Health, HealthCause)] = []
+        for i in 1...5 {
+            s.activeState = "activating"; s.subState = "auto-restart"; s.result = "exit-code"; s.execMainCode = 1; s.execMainStatus = 1
+            if let t = model.update(s, at: now + Double(i)) { seen.append((t.to, t.cause)) }
+            s.activeState = "active"; s.subState = "running"; s.invocationID = "k\(i)"; s.restartCount = UInt32(i); s.result = "success"
+            if let t = model.update(s, at: now + Double(i) + 0.5) { seen.append((t.to, t.cause)) }
+        }
+        #expect(seen.map(\.0) == [.degraded, .healthy, .degraded, .healthy, .degraded, .degraded, .failed])
+        #expect(seen.map(\.1) == [.restarting, .state, .restarting, .state, .restarting, .flapping, .crashLoop])
+
+        var quiet = HealthModel()
+        quiet.update(unit("activating", "start"), at: now)
+        #expect(quiet.update(unit("active", "running"), at: now + 1) == nil)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MedicTestSupport
+import SystemdSandbox
+import Testing
+
+/// `medic status` against a real sandboxed systemd --user.
+@Suite("medic status on a real systemd")
+struct StatusTests {
+    @Test("a unit that exits 3 is failed with exit-code status=3, and status exits 3")
+    func exitCode() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("exit3")
+            try sandbox.runService(name, ["/bin/sh", "-c", "exit 3"], wait: true)
+            let status = try MedicBinary.status([name], in: sandbox)
+            let unit = try #require(status.unit(name))
+            #expect(unit.health == "failed")
+            #expect(unit.reason == "failed: exit-code status=3")
+            #expect(unit.result == "exit-code")
+            #expect(unit.exitStatus == 3)
+            #expect(status.summary.failed == 1)
+            #expect(status.exitStatus == 3)
+        }
+    }
+
+    @Test("a running unit is healthy and status exits 0 with the summary")
+    func healthy() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("ok")
+            try sandbox.runService(name, ["/bin/sleep", "infinity"])
+            let status = try MedicBinary.status([name], in: sandbox)
+            #expect(status.unit(name)?.health == "healthy")
+            #expect(status.unit(name)?.reason == "running")
+            #expect(status.summary.total == 1)
+            #expect(status.summary.healthyPercent == 100)
+            #expect(status.exitStatus == 0)
+
+            let text = try MedicBinary.run(["status", "--bus-address", sandbox.busAddress, name], in: sandbox)
+            #expect(text.status == 0)
+            #expect(text.standardOutput.contains("healthy   \(name)"))
+            #expect(text.standardOutput.contains("1 units: 1 healthy, 0 degraded, 0 failed, 0 idle, 0 unknown; 100.0% healthy"))
+        }
+    }
+
+    @Test("a timer-driven oneshot between runs is idle and names its timer; the timer is healthy")
+    func timerIdle() throws {
+        try withSandbox { sandbox in
+            let base = uniqueUnit("batch", "x").dropLast(2)
+            try sandbox.install(units: [
+                "\(base).service": "[Service]\nType=oneshot\nExecStart=/bin/true\n",
+                "\(base).timer": "[Timer]\nOnCalendar=*-01-01 00:00:00\n",
+            ])
+            try #require(try sandbox.systemctl("start", "\(base).timer").succeeded)
+            let status = try MedicBinary.status(["\(base).*"], in: sandbox)
+            let service = try #require(status.unit("\(base).service"))
+            #expect(service.health == "idle")
+            #expect(service.reason.contains("triggered by \(base).timer, next elapse "))
+            let timer = try #require(status.unit("\(base).timer"))
+            #expect(timer.health == "healthy")
+            #expect(timer.reason.hasPrefix("waiting, next elapse "))
+        }
+    }
+
+    @Test("a unit file with a bad setting and a missing unit are unknown")
+    func unknownUnits() throws {
+        try withSandbox { sandbox in
+            let bogus = uniqueUnit("bogus")
+            let missing = uniqueUnit("missing")
+            try sandbox.install(units: [bogus: "[Service]\nType=simple\n"])
+            let status = try MedicBinary.status([bogus, missing], in: sandbox)
+            #expect(status.unit(bogus)?.health == "unknown")
+            #expect(status.unit(bogus)?.loadState == "bad-setting")
+            #expect(status.unit(missing)?.health == "unknown")
+            #expect(status.unit(missing)?.reason == "unit not found")
+            #expect(status.exitStatus == 0)
+        }
+    }
+
+    @Test("--failed-only shows only failed units")
+    func failedOnly() throws {
+        try withSandbox { sandbox in
+            let bad = uniqueUnit("bad"), good = uniqueUnit("good")
+            try sandbox.runService(bad, ["/bin/false"], wait: true)
+            try sandbox.runService(good, ["/bin/sleep", "infinity"])
+            let result = try MedicBinary.run(["status", "--json", "--failed-only", "--bus-address", sandbox.busAddress, "medic-test-*"], in: sandbox)
+            let document = try JSONDecoder().decode(StatusDocument.self, from: Data(result.standardOutput.utf8))
+            #expect(document.units.map(\.unit) == [bad])
+            #expect(result.status == 3)
+        }
+    }
+}
