@@ -9,7 +9,7 @@ struct LogsCommand: ParsableCommand {
         abstract: "Show a unit's last journal lines."
     )
 
-    @Option(name: .short, help: "How many lines.")
+    @Option(name: [.customShort("n"), .customLong("lines")], help: "How many lines.")
     var lines = 20
 
     @Option(name: .customLong("directory"), help: ArgumentHelp("Read journal files from this directory instead of the system's.", valueName: "dir"))

@@ -24,7 +24,8 @@ public enum JournalReader {
     /// The last `count` entries logged by or about `unit`, oldest first.
     ///
     /// Matches both `_SYSTEMD_UNIT=` and `_SYSTEMD_USER_UNIT=` (units of a user manager started outside
-    /// user@.service appear under the former), plus systemd's own messages about the unit.
+    /// user@.service appear under the former), systemd's own messages about the unit, and the unit's
+    /// cgroup where journald could not name the unit.
     public static func lastEntries(of unit: String, count: Int, directory: String? = nil) throws(JournalError) -> [JournalEntry] {
         if directory == nil, !journalDirectories.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw JournalError(description: "no journal on this machine: systemd-journald is not running or keeps no files (looked in \(journalDirectories.joined(separator: " and ")))")
@@ -40,9 +41,10 @@ public enum JournalReader {
             throw JournalError(description: "cannot open the journal: \(String(cString: strerror(-opened)))")
         }
         defer { sd_journal_close(journal) }
-        for (index, field) in ["_SYSTEMD_UNIT", "_SYSTEMD_USER_UNIT", "UNIT", "USER_UNIT"].enumerated() {
+        let matches = ["_SYSTEMD_UNIT", "_SYSTEMD_USER_UNIT", "UNIT", "USER_UNIT"].map { "\($0)=\(unit)" }
+            + unitCgroups(of: unit, in: journal).map { "_SYSTEMD_CGROUP=\($0)" }
+        for (index, match) in matches.enumerated() {
             if index > 0 { sd_journal_add_disjunction(journal) }
-            let match = "\(field)=\(unit)"
             _ = match.withCString { sd_journal_add_match(journal, $0, 0) }
         }
         sd_journal_seek_tail(journal)
@@ -51,6 +53,25 @@ public enum JournalReader {
             entries.append(read(journal))
         }
         return entries.reversed()
+    }
+
+    /// Cgroups named after the unit (`.../app.slice/web.service`): journald only fills in
+    /// `_SYSTEMD_UNIT` when it recognises the cgroup layout, which it does not for a manager whose tree
+    /// is nested elsewhere (a container, a sandbox), but `_SYSTEMD_CGROUP` is always there.
+    private static func unitCgroups(of unit: String, in journal: OpaquePointer) -> [String] {
+        guard sd_journal_query_unique(journal, "_SYSTEMD_CGROUP") >= 0 else { return [] }
+        var cgroups: [String] = []
+        var data: UnsafeRawPointer? = nil
+        var length = 0
+        let suffix = "/" + unit
+        sd_journal_restart_unique(journal)
+        while sd_journal_enumerate_unique(journal, &data, &length) > 0, let data {
+            let text = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+            guard let equals = text.firstIndex(of: "=") else { continue }
+            let cgroup = String(text[text.index(after: equals)...])
+            if cgroup.hasSuffix(suffix) { cgroups.append(cgroup) }
+        }
+        return cgroups
     }
 
     private static func read(_ journal: OpaquePointer) -> JournalEntry {

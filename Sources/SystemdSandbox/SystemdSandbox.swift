@@ -36,8 +36,14 @@ public final class SystemdSandbox: Sendable {
         managerPID = manager.pid
     }
 
+    /// Where the sandbox's journald keeps its files, when it was started with one.
+    public var journalDirectory: String { runtimeDirectory + "/journal" }
+
     /// Starts a manager and waits until it reports READY=1 and its bus accepts connections.
-    public static func start(name: String = "medic", timeout: TimeInterval = 30) throws -> SystemdSandbox {
+    ///
+    /// - Parameter journal: also start a systemd-journald in the namespace, storing into
+    ///   `journalDirectory` (bind-mounted on /run/log/journal) so units' output can be read from outside.
+    public static func start(name: String = "medic", journal: Bool = false, timeout: TimeInterval = 30) throws -> SystemdSandbox {
         guard geteuid() == 0 else {
             throw SandboxError("the systemd sandbox needs root (it mounts a tmpfs on /run/systemd in a private mount namespace); run as root")
         }
@@ -67,7 +73,8 @@ public final class SystemdSandbox: Sendable {
         let log = runtime + "/manager.log"
         let manager = try ChildProcess.spawn(
             [unshare, "-m", "--propagation", "private", "/bin/sh", "-c", CgroupTree.enterScript(name: cgroupName) +
-             "mount -t tmpfs -o mode=0755 tmpfs /run/systemd && mkdir -p /run/systemd/system && exec \(systemd) --user"],
+             "mount -t tmpfs -o mode=0755 tmpfs /run/systemd && mkdir -p /run/systemd/system && " +
+             (journal ? journalScript(runtime: runtime) : "") + "exec \(systemd) --user"],
             environment: env, standardOutput: .file(log), standardError: .file(log)
         )
 
@@ -83,6 +90,13 @@ public final class SystemdSandbox: Sendable {
             throw SandboxError("the sandboxed manager has no user bus at \(runtime)/bus: install dbus-user-session (it provides the dbus.socket user unit)")
         }
         return sandbox
+    }
+
+    /// Shell lines starting a journald whose storage is the sandbox's journal directory.
+    private static func journalScript(runtime: String) -> String {
+        let journald = "/lib/systemd/systemd-journald"
+        return "mkdir -p '\(runtime)/journal' /run/log/journal && mount --bind '\(runtime)/journal' /run/log/journal && " +
+            "{ [ -x \(journald) ] && env -u NOTIFY_SOCKET \(journald) & } ; "
     }
 
     /// Runs `systemctl --user` against this sandbox.
