@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MedicCore
 import MedicEngine
+import SystemdJournal
 
 /// `medic demo`: creates a few deliberately unhealthy units and shows Medic's status and watch on them.
 struct DemoCommand: AsyncParsableCommand {
@@ -55,5 +56,14 @@ struct DemoCommand: AsyncParsableCommand {
         for line in StatusTable.lines(units) { Output.line(line) }
         Output.line("")
         Output.line(SummaryReport(HealthSummary(units)).text)
+        let crash = "medic-demo-crash.service"
+        Output.line("\nLast journal lines of \(crash) (medic logs \(crash)):\n")
+        do {
+            for entry in try JournalReader.lastEntries(of: crash, count: 5, directory: target.journalDirectory) {
+                Output.line("\(Timestamp.rfc3339(micros: entry.timeMicros)) \(entry.identifier)[\(entry.pid)]: \(entry.message)")
+            }
+        } catch {
+            Output.line("(\(error))")
+        }
     }
 }

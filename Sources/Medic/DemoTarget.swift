@@ -31,13 +31,16 @@ final class DemoTarget: Sendable {
                 return DemoTarget(address: .user, unitDirectory: runtime + "/systemd/user", environment: env, systemctlScope: ["--user"], sandbox: nil)
             }
         }
-        let sandbox = try SystemdSandbox.start(name: "medic-demo")
+        let sandbox = try SystemdSandbox.start(name: "medic-demo", journal: true)
         return DemoTarget(address: .address(sandbox.busAddress), unitDirectory: sandbox.unitDirectory, environment: sandbox.environment, systemctlScope: ["--user"], sandbox: sandbox)
     }
 
     var label: String {
         sandbox.map { "a sandboxed systemd --user (PID \($0.managerPID), runtime directory \($0.runtimeDirectory))" } ?? "this machine's systemd (\(address))"
     }
+
+    /// Where `medic logs` should read: the sandbox's journal, or the machine's (nil).
+    var journalDirectory: String? { sandbox?.journalDirectory }
 
     @discardableResult
     func systemctl(_ arguments: [String]) throws -> CommandResult {
