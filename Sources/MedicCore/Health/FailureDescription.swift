@@ -38,5 +38,14 @@ public enum FailureDescription {
         return "\(s / 86_400)d\(pad(s % 86_400 / 3600))h"
     }
 
+    /// A window length as operators write it: "5m", "1h", "30d", "90s".
+    public static func window(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] where s >= size && s % size == 0 {
+            return "\(s / size)\(unit)"
+        }
+        return "\(s)s"
+    }
+
     private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

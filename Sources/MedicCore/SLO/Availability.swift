@@ -1,0 +1,41 @@
+/// How a stretch of a unit's time counts toward its availability SLO.
+public enum Availability: String, Sendable, Codable, CaseIterable {
+    /// Up: counts as good time.
+    case good
+    /// Down or impaired: counts as bad time and consumes error budget.
+    case bad
+    /// Deliberately stopped or idle by design: neither good nor bad.
+    case excluded
+    /// Medic could not see the unit and cannot reconstruct it: neither good nor bad, reported apart.
+    case unknown
+}
+
+/// Which states count as bad time beyond `failed` (which always does).
+public struct AvailabilityPolicy: Sendable, Equatable, Codable {
+    /// Count time classified `degraded` (flapping, restarting, stuck) as bad even while the unit runs.
+    public var degradedIsBad: Bool
+    /// Count activation (starting, auto-restart) longer than this many seconds as bad; nil: never.
+    public var activatingGrace: Double?
+
+    public init(degradedIsBad: Bool = false, activatingGrace: Double? = 30) {
+        self.degradedIsBad = degradedIsBad
+        self.activatingGrace = activatingGrace
+    }
+
+    /// The availability of a unit in this state; an activation's grace is applied by the timeline.
+    public func availability(of observation: StateObservation) -> Availability {
+        if observation.isGap { return .unknown }
+        if observation.health == .failed { return .bad }
+        if observation.health == .degraded && degradedIsBad { return .bad }
+        switch observation.activeState {
+        case "active", "reloading": return .good
+        case "activating":
+            // Down between a crash and systemd's automatic restart.
+            if observation.subState == "auto-restart" { return .bad }
+            return .good
+        case "failed": return .bad
+        case "inactive", "deactivating": return .excluded
+        default: return .unknown
+        }
+    }
+}
