@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // libsystemd (sd-bus, sd-journal) as a system library; no code of ours in C.
@@ -24,6 +25,11 @@ let package = Package(
         .target(name: "SystemdJournal", dependencies: ["CSystemd"]),
         // Pure logic: unit model, health classification. No I/O.
         .target(name: "MedicCore"),
+        // medic.yaml into MedicCore's policies, with errors that name file, line and field.
+        .target(
+            name: "MedicConfig",
+            dependencies: ["MedicCore", .product(name: "Yams", package: "Yams")]
+        ),
         // Carries MedicCore's decisions out against systemd.
         .target(
             name: "MedicEngine",
@@ -43,6 +49,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore"]),
+        .testTarget(name: "MedicConfigTests", dependencies: ["MedicConfig", "MedicCore"]),
         .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "SystemdBus"]),
         // Runs the real `medic` against real sandboxed managers; fakes live only in unit tests.
         .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),

@@ -1,0 +1,112 @@
+import MedicConfig
+import MedicCore
+import Testing
+
+@Suite("medic.yaml")
+struct ConfigParserTests {
+    @Test("an empty file gives the defaults")
+    func defaults() throws {
+        let config = try ConfigParser.parse("", file: "medic.yaml")
+        #expect(config == MedicConfiguration())
+        #expect(config.slo.defaultSpec == .standard)
+        #expect(config.watches("web.service"))
+        #expect(!config.watches("web.socket"))
+        #expect(config.retention == 30 * 86_400)
+    }
+
+    @Test("every field is read")
+    func fullFile() throws {
+        let config = try ConfigParser.parse("""
+            watch: ["web-*.service", "db.service"]
+            ignore: web-canary.service
+            health:
+              flap-restarts: 2
+              crash-loop-restarts: 4
+              flap-window: 5m
+              stuck-after: 90s
+              reload-too-long: 1m
+              restart-grace: 3s
+            availability:
+              degraded-is-bad: yes
+              activating-grace: never
+            slo:
+              objective: 99.5
+              window: 7d
+              units:
+                - match: "db.service"
+                  objective: 99.99
+                  burn-rate-alerts:
+                    - {severity: page, long: 1h, short: 5m, threshold: 10}
+            store:
+              retention: 40d
+            """, file: "medic.yaml")
+        #expect(config.watch.map(\.text) == ["web-*.service", "db.service"])
+        #expect(config.watches("web-1.service"))
+        #expect(!config.watches("web-canary.service"))
+        #expect(config.health == HealthPolicy(flapRestarts: 2, crashLoopRestarts: 4, flapWindow: 300, stuckTransition: 90, reloadTooLong: 60).with { $0.restartGrace = 3 })
+        #expect(config.availability == AvailabilityPolicy(degradedIsBad: true, activatingGrace: nil))
+        #expect(config.slo.spec(for: "web-1.service") == SLOSpec(objective: 0.995, window: 7 * 86_400))
+        let db = config.slo.spec(for: "db.service")
+        #expect(abs(db.objective - 0.9999) < 1e-12)
+        #expect(db.window == 7 * 86_400)
+        #expect(db.rules == [BurnRateRule(severity: .page, longWindow: 3600, shortWindow: 300, threshold: 10)])
+        #expect(config.retention == 40 * 86_400)
+    }
+
+    @Test("retention never drops below the longest window")
+    func retentionFloor() throws {
+        let config = try ConfigParser.parse("slo: {window: 60d}\nstore: {retention: 1d}\n", file: "m.yaml")
+        #expect(config.retention == 60 * 86_400)
+    }
+
+    @Test("bad input names file, line, column and field", arguments: [
+        ("slo:\n  objective: 100\n", "m.yaml:2:14: slo.objective: must be a percentage between 0 and 100, exclusive (e.g. 99.9), got 100.0"),
+        ("slo:\n  window: soon\n", "m.yaml:2:11: slo.window: expected a duration such as 30s, 5m, 1h or 30d, got 'soon'"),
+        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of availability, health, ignore, slo, store, watch"),
+        ("watch: []\n", "m.yaml:1:8: watch: must name at least one unit or pattern (an empty selector never means all)"),
+        ("watch: ['web service']\n", "m.yaml:1:9: watch[0]: invalid unit pattern 'web service': character ' ' cannot appear in a unit name"),
+        ("health:\n  flap-restarts: 5\n  crash-loop-restarts: 2\n", "m.yaml:3:24: health.crash-loop-restarts: must be at least flap-restarts (5)"),
+        ("slo:\n  units:\n    - objective: 99\n", "m.yaml:3:7: slo.units[0]: needs a 'match' pattern"),
+        ("slo:\n  burn-rate-alerts:\n    - {severity: page, long: 5m, short: 1h, threshold: 2}\n", "m.yaml:3:41: slo.burn-rate-alerts[0].short: the short window must be shorter than the long one"),
+        ("slo:\n  burn-rate-alerts:\n    - {severity: urgent, long: 1h, short: 5m, threshold: 2}\n", "m.yaml:3:18: slo.burn-rate-alerts[0].severity: expected page or ticket"),
+        ("availability:\n  degraded-is-bad: maybe\n", "m.yaml:2:20: availability.degraded-is-bad: expected true or false"),
+        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of availability, health, ignore, slo, store, watch"),
+    ])
+    func errors(text: String, message: String) {
+        #expect(throws: ConfigError.self) { try ConfigParser.parse(text, file: "m.yaml") }
+        do {
+            _ = try ConfigParser.parse(text, file: "m.yaml")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test("a YAML syntax error names its line")
+    func syntax() {
+        do {
+            _ = try ConfigParser.parse("slo:\n  objective: [99\n", file: "m.yaml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("m.yaml:3:"))
+            #expect(error.description.contains("invalid YAML"))
+        }
+    }
+
+    @Test("durations", arguments: [("30s", 30.0), ("5m", 300), ("1h30m", 5400), ("30d", 2_592_000), ("100ms", 0.1), ("2w", 1_209_600), (" 1h ", 3600)])
+    func durations(text: String, seconds: Double) {
+        #expect(DurationText.parse(text) == seconds)
+    }
+
+    @Test("bad durations", arguments: ["", "5", "m", "5 m", "5x", "1h-2m"])
+    func badDurations(text: String) {
+        #expect(DurationText.parse(text) == nil)
+    }
+}
+
+extension HealthPolicy {
+    func with(_ change: (inout HealthPolicy) -> Void) -> HealthPolicy {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}
