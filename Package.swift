@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // libsystemd (sd-bus, sd-journal) as a system library; no code of ours in C.
@@ -29,6 +30,11 @@ let package = Package(
         .target(
             name: "MedicConfig",
             dependencies: ["MedicCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // Durable history in SQLite (GRDB): unit timelines and daemon sessions.
+        .target(
+            name: "MedicStore",
+            dependencies: ["MedicCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Carries MedicCore's decisions out against systemd.
         .target(
@@ -50,6 +56,7 @@ let package = Package(
         ),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore"]),
         .testTarget(name: "MedicConfigTests", dependencies: ["MedicConfig", "MedicCore"]),
+        .testTarget(name: "MedicStoreTests", dependencies: ["MedicStore", "MedicCore"]),
         .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "SystemdBus"]),
         // Runs the real `medic` against real sandboxed managers; fakes live only in unit tests.
         .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),

@@ -46,7 +46,8 @@ struct WatchTests {
             #expect(status.unit(name)?.health == "failed")
             #expect(status.unit(name)?.reason.hasPrefix("crash loop") == true)
             // Between crashes the unit is never reported idle (no false "stopped" from the brief inactive/dead).
-            #expect(!watch.transitions.contains { $0.unit == name && $0.to == "idle" })
+            let idle = watch.transitions.filter { $0.unit == name && $0.to == "idle" && $0.from != nil }
+            #expect(idle.isEmpty, "\(watch.output.all.joined(separator: "\n"))")
         }
     }
 

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+
+/// Medic's durable history in SQLite: every unit's timeline of observed states and the daemon's
+/// sessions. One type owns the database; migrations are append-only and named.
+///
+/// File stores use WAL, so `medic slo` and `medic status` read while the daemon writes.
+public final class MedicStore: Sendable {
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the store at `path`.
+    public convenience init(path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        try self.init(writer: DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// A private in-memory store, for tests.
+    public static func inMemory() throws -> MedicStore {
+        try MedicStore(writer: DatabaseQueue())
+    }
+
+    private init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Shipped migrations are never modified; new ones are appended.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: observations and sessions") { db in
+            try db.create(table: "observation") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("unit", .text).notNull()
+                t.column("time", .integer).notNull()
+                t.column("activeState", .text).notNull()
+                t.column("subState", .text).notNull()
+                t.column("health", .text).notNull()
+                t.column("cause", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("result", .text)
+                t.column("exitStatus", .integer)
+                t.column("invocationID", .text)
+                t.column("isGap", .boolean).notNull()
+            }
+            try db.create(index: "observation_by_unit_time", on: "observation", columns: ["unit", "time"])
+            try db.create(table: "session") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("startedAt", .integer).notNull()
+                t.column("lastSeenAt", .integer).notNull()
+                t.column("stoppedAt", .integer)
+            }
+        }
+        return migrator
+    }
+
+    // MARK: Sessions
+
+    /// Records the start of a daemon run and returns its id.
+    public func beginSession(at time: Double) async throws -> Int64 {
+        try await writer.write { db in
+            var record = SessionRecord(id: nil, startedAt: micros(time), lastSeenAt: micros(time), stoppedAt: nil)
+            try record.insert(db)
+            return record.id ?? 0
+        }
+    }
+
+    /// Moves the session's "still running at" mark forward.
+    public func heartbeat(session: Int64, at time: Double) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE session SET lastSeenAt = ? WHERE id = ?", arguments: [micros(time), session])
+        }
+    }
+
+    /// Marks a clean stop.
+    public func endSession(_ session: Int64, at time: Double) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE session SET lastSeenAt = ?, stoppedAt = ? WHERE id = ?", arguments: [micros(time), micros(time), session])
+        }
+    }
+
+    /// The latest session, or the latest before `id`.
+    public func lastSession(before id: Int64? = nil) async throws -> StoredSession? {
+        try await writer.read { db in
+            let request = SessionRecord.order(Column("id").desc)
+            let filtered = id.map { request.filter(Column("id") < $0) } ?? request
+            return try filtered.fetchOne(db)?.model
+        }
+    }
+
+    // MARK: Observations
+
+    /// Appends observations in one transaction.
+    public func append(_ observations: [StoredObservation]) async throws {
+        guard !observations.isEmpty else { return }
+        try await writer.write { db in
+            for observation in observations {
+                var record = ObservationRecord(observation)
+                try record.insert(db)
+            }
+        }
+    }
+
+    /// Each unit's latest observation.
+    public func latestObservations() async throws -> [String: StoredObservation] {
+        try await writer.read { db in
+            let records = try ObservationRecord.fetchAll(db, sql: """
+                SELECT o.* FROM observation o
+                JOIN (SELECT unit, MAX(id) AS id FROM observation GROUP BY unit) latest ON latest.id = o.id
+                """)
+            return Dictionary(records.map { ($0.unit, $0.model) }, uniquingKeysWith: { $1 })
+        }
+    }
+
+    /// A unit's observations from `from` on, preceded by the one in effect at `from` (if any), in order.
+    public func observations(of unit: String, from: Double) async throws -> [StoredObservation] {
+        try await writer.read { db in
+            let start = micros(from)
+            let before = try ObservationRecord.fetchOne(db, sql: "SELECT * FROM observation WHERE unit = ? AND time < ? ORDER BY time DESC, id DESC LIMIT 1", arguments: [unit, start])
+            let after = try ObservationRecord.fetchAll(db, sql: "SELECT * FROM observation WHERE unit = ? AND time >= ? ORDER BY time, id", arguments: [unit, start])
+            return ([before].compactMap { $0 } + after).map(\.model)
+        }
+    }
+
+    /// Every unit with a timeline.
+    public func units() async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT unit FROM observation ORDER BY unit")
+        }
+    }
+
+    /// Deletes observations older than `before`, keeping each unit's last one before it (the state in
+    /// effect at the start of retained history). Returns how many rows went.
+    @discardableResult
+    public func prune(before: Double) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: """
+                DELETE FROM observation WHERE time < ? AND id NOT IN (
+                    SELECT MAX(id) FROM observation WHERE time < ? GROUP BY unit)
+                """, arguments: [micros(before), micros(before)])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import GRDB
+import MedicCore
+
+/// The `observation` table's rows; times are integer microseconds since the epoch.
+struct ObservationRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "observation"
+    var id: Int64?
+    var unit: String
+    var time: Int64
+    var activeState: String
+    var subState: String
+    var health: String
+    var cause: String
+    var reason: String
+    var result: String?
+    var exitStatus: Int32?
+    var invocationID: String?
+    var isGap: Bool
+
+    init(_ stored: StoredObservation) {
+        unit = stored.unit
+        time = Int64((stored.observation.time * 1_000_000).rounded())
+        activeState = stored.observation.activeState
+        subState = stored.observation.subState
+        health = stored.observation.health.rawValue
+        cause = stored.cause
+        reason = stored.reason
+        result = stored.result
+        exitStatus = stored.exitStatus
+        invocationID = stored.invocationID
+        isGap = stored.observation.isGap
+    }
+
+    var model: StoredObservation {
+        var observation = StateObservation(time: Double(time) / 1_000_000, activeState: activeState, subState: subState, health: Health(rawValue: health) ?? .unknown)
+        observation.isGap = isGap
+        return StoredObservation(unit: unit, observation: observation, cause: cause, reason: reason, result: result, exitStatus: exitStatus, invocationID: invocationID)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// The `session` table's rows.
+struct SessionRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "session"
+    var id: Int64?
+    var startedAt: Int64
+    var lastSeenAt: Int64
+    var stoppedAt: Int64?
+
+    var model: StoredSession {
+        StoredSession(id: id ?? 0, startedAt: Double(startedAt) / 1_000_000, lastSeenAt: Double(lastSeenAt) / 1_000_000, stoppedAt: stoppedAt.map { Double($0) / 1_000_000 })
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+func micros(_ seconds: Double) -> Int64 { Int64((seconds * 1_000_000).rounded()) }
