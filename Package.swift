@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // libsystemd (sd-bus, sd-journal) as a system library; no code of ours in C.
@@ -40,8 +41,9 @@ let package = Package(
         .target(
             name: "MedicEngine",
             dependencies: [
-                "MedicCore", "SystemdBus",
+                "MedicCore", "MedicConfig", "MedicStore", "SystemdBus",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // A real `systemd --user` in a private mount namespace, for tests and the demo.
@@ -49,7 +51,8 @@ let package = Package(
         .executableTarget(
             name: "Medic",
             dependencies: [
-                "MedicCore", "MedicEngine", "SystemdBus", "SystemdJournal", "SystemdSandbox",
+                "MedicCore", "MedicConfig", "MedicEngine", "MedicStore", "SystemdBus", "SystemdJournal", "SystemdSandbox",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -8,11 +8,11 @@ struct MedicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "medic",
         abstract: "A self-healing supervisor for systemd units.",
-        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, DemoCommand.self]
+        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, DemoCommand.self]
     )
 
     static func main() async {
-        let level = ProcessInfo.processInfo.environment["MEDIC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let level = ProcessInfo.processInfo.environment["MEDIC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

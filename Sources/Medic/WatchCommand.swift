@@ -45,6 +45,8 @@ struct WatchCommand: AsyncParsableCommand {
             Output.error("reconnected; watching \(count) units")
         case .warning(let text):
             Output.error("warning: \(text)")
+        case .observed:
+            break
         }
     }
 }

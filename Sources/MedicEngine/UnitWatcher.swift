@@ -47,7 +47,7 @@ public struct UnitWatcher: Sendable {
                 if !connectedOnce { throw error }
                 await emit(.connectionLost(reason: error.description))
             }
-            logger.info("reconnecting", metadata: ["bus.backoff": "\(backoff)"])
+            logger.debug("reconnecting", metadata: ["bus.backoff": "\(backoff)"])
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, maximumBackoff)
         }

@@ -44,6 +44,7 @@ struct WatchSession {
         // Trigger descriptions (a timer's next elapse) depend on other units: settle them all.
         transitions += model.reevaluate(at: now, all: true)
         for transition in transitions.sorted(by: { $0.unit < $1.unit }) { await emit(.transition(transition)) }
+        for unit in model.units { await emit(.observed(unit, resnapshot: true)) }
     }
 
     /// Applies signal batches until the connection closes or the task is cancelled.
@@ -69,7 +70,10 @@ struct WatchSession {
                         await emit(.warning(error.description))
                     }
                 case .recheck:
-                    for transition in model.reevaluate(at: watcher.clock.now()) { await emit(.transition(transition)) }
+                    for transition in model.reevaluate(at: watcher.clock.now()) {
+                        await emit(.transition(transition))
+                        if let unit = model.health(of: transition.unit) { await emit(.observed(unit, resnapshot: false)) }
+                    }
                 case .closed:
                     return
                 }
@@ -78,6 +82,12 @@ struct WatchSession {
         } onCancel: {
             continuation.finish()
         }
+    }
+
+    /// Applies one unit's new snapshot and reports what came of it.
+    private mutating func update(_ snapshot: UnitSnapshot, at now: Double) async {
+        if let transition = model.update(snapshot, at: now) { await emit(.transition(transition)) }
+        if let unit = model.health(of: snapshot.name) { await emit(.observed(unit, resnapshot: false)) }
     }
 
     enum Input: Sendable {
@@ -134,7 +144,7 @@ struct WatchSession {
         let now = watcher.clock.now()
         for name in order {
             guard let snapshot = changed[name] else { continue }
-            if let transition = model.update(snapshot, at: now) { await emit(.transition(transition)) }
+            await update(snapshot, at: now)
         }
         for (name, path) in removed {
             model.remove(name)
@@ -151,7 +161,7 @@ struct WatchSession {
             for unit in loaded.sorted(by: { $0.snapshot.name < $1.snapshot.name })
             where UnitPattern.any(watcher.patterns, match: unit.snapshot.name) {
                 paths[unit.path] = unit.snapshot.name
-                if let transition = model.update(unit.snapshot, at: now) { await emit(.transition(transition)) }
+                await update(unit.snapshot, at: now)
             }
         }
     }

@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import MedicCore
+import MedicEngine
+
+/// `medic slo`: every unit's availability SLO from the stored history, worst first.
+struct SloCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slo",
+        abstract: "Show SLIs, error budgets and burn rates (exit 3 when any budget is breached or exhausted)."
+    )
+
+    @OptionGroup var state: StateOptions
+
+    @Option(name: .customLong("unit"), help: ArgumentHelp("Only units matching this pattern (repeatable).", valueName: "pattern"))
+    var units: [String] = []
+
+    @Flag(help: "Print one JSON document.")
+    var json = false
+
+    func run() async throws {
+        let patterns = try parsePatterns(units)
+        let configuration = try state.configuration()
+        guard let store = try state.existingStore() else {
+            throw MedicFailure("no history at \(state.storePath): start `medic run` first")
+        }
+        let now = Date().timeIntervalSince1970
+        let knownUntil = SLOQuery.knownUntil(try await store.lastSession(), now: now, heartbeat: 2)
+        let reports = try await SLOQuery(store: store, configuration: configuration).reports(now: now, knownUntil: knownUntil, patterns: patterns)
+        if json {
+            struct Document: Encodable { var units: [SLOJSON]; var knownUntil: String }
+            Output.json(Document(units: reports.map(SLOJSON.init), knownUntil: Timestamp.rfc3339(seconds: knownUntil)), pretty: true)
+        } else {
+            for line in SLOTable.lines(reports) { Output.line(line) }
+        }
+        if reports.contains(where: { $0.report.state >= .breached }) { throw ExitCode(3) }
+    }
+}
+
+/// One unit in `medic slo --json`.
+struct SLOJSON: Encodable {
+    var unit: String
+    var objective: Double
+    var window: Double
+    var sli: Double?
+    var windowFilled: Bool
+    var observedSeconds: Double
+    var goodSeconds, badSeconds, excludedSeconds, unknownSeconds: Double
+    var budgetSeconds, consumedSeconds, remainingSeconds, remainingPercent: Double
+    var burnRates: [String: Double]
+    var alerts: [Alert]
+    var state: String
+    var alertLevel: String
+    var timeToExhaustionSeconds: Double?
+
+    struct Alert: Encodable {
+        var rule: String
+        var severity: String
+        var longRate: Double
+        var shortRate: Double
+        var firing: Bool
+    }
+
+    init(_ slo: UnitSLO) {
+        let r = slo.report
+        unit = slo.unit
+        objective = r.objective * 100
+        window = r.window
+        sli = r.sli
+        windowFilled = r.windowFilled
+        observedSeconds = r.observedSeconds
+        goodSeconds = r.totals.good
+        badSeconds = r.totals.bad
+        excludedSeconds = r.totals.excluded
+        unknownSeconds = r.totals.unknown
+        budgetSeconds = r.budgetSeconds
+        consumedSeconds = r.consumedSeconds
+        remainingSeconds = r.remainingSeconds
+        remainingPercent = r.remainingPercent
+        burnRates = Dictionary(uniqueKeysWithValues: r.burnRates.map { (FailureDescription.window($0.window), $0.rate) })
+        alerts = r.rules.map { Alert(rule: $0.rule.label, severity: $0.rule.severity.rawValue, longRate: $0.longRate, shortRate: $0.shortRate, firing: $0.firing) }
+        state = r.state.rawValue
+        alertLevel = r.alertLevel
+        timeToExhaustionSeconds = r.timeToExhaustion
+    }
+}
+
+/// The `medic slo` table.
+enum SLOTable {
+    static func lines(_ reports: [UnitSLO]) -> [String] {
+        let width = min(50, reports.map(\.unit.count).max() ?? 4)
+        var lines = ["\("STATE".padded(9)) \("LVL".padded(3)) \("UNIT".padded(width)) \("OBJECTIVE".padded(16)) \("SLI".padded(9)) \("BUDGET LEFT".padded(18)) \("BURN 1st PAIR".padded(14)) EXHAUSTED IN"]
+        for slo in reports {
+            let r = slo.report
+            let objective = "\(percent(r.objective)) / \(FailureDescription.window(r.window))"
+            let sli = r.sli.map(percent) ?? "no data"
+            let left = "\(Int(r.remainingPercent.rounded()))% (\(FailureDescription.duration(max(0, r.remainingSeconds))))"
+            let burn = r.rules.first.map { "\(rate($0.longRate))/\(rate($0.shortRate))" } ?? "-"
+            let exhaustion = r.timeToExhaustion.map(FailureDescription.duration) ?? "never"
+            let partial = r.windowFilled ? "" : "  (window not full: \(FailureDescription.duration(r.observedSeconds)) observed)"
+            lines.append("\(r.state.rawValue.padded(9)) \(r.alertLevel.padded(3)) \(slo.unit.padded(width)) \(objective.padded(16)) \(sli.padded(9)) \(left.padded(18)) \(burn.padded(14)) \(exhaustion)\(partial)")
+        }
+        return lines
+    }
+
+    private static func percent(_ fraction: Double) -> String {
+        let value = (fraction * 100_000).rounded() / 1000
+        return "\(value)%"
+    }
+
+    private static func rate(_ value: Double) -> String {
+        String((value * 10).rounded() / 10)
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import MedicConfig
+import MedicStore
+
+/// Where Medic's configuration and history live, shared by `run`, `slo` and `status`.
+struct StateOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: ArgumentHelp("The configuration file (default /etc/medic/medic.yaml as root, $XDG_CONFIG_HOME/medic/medic.yaml otherwise).", valueName: "file"))
+    var configPath: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Where history is kept (default /var/lib/medic as root, $XDG_STATE_HOME/medic otherwise).", valueName: "dir"))
+    var stateDirectory: String?
+
+    /// The configuration, or a one-line error naming file, line and field.
+    func configuration() throws -> MedicConfiguration {
+        do {
+            return try ConfigLoader.load(explicitPath: configPath, isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw MedicFailure("invalid configuration: \(error)")
+        }
+    }
+
+    var storePath: String {
+        let directory: String
+        if let stateDirectory {
+            directory = stateDirectory
+        } else if geteuid() == 0 {
+            directory = "/var/lib/medic"
+        } else {
+            let env = ProcessInfo.processInfo.environment
+            directory = (env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "") + "/.local/state")) + "/medic"
+        }
+        return directory + "/medic.db"
+    }
+
+    /// Opens the store for writing (the daemon), creating it if needed.
+    func openStore() throws -> MedicStore {
+        do {
+            return try MedicStore(path: storePath)
+        } catch {
+            throw MedicFailure("cannot open the history store \(storePath): \(error)")
+        }
+    }
+
+    /// Opens an existing store for reading, or nil when there is none yet.
+    func existingStore() throws -> MedicStore? {
+        guard FileManager.default.fileExists(atPath: storePath) else { return nil }
+        return try openStore()
+    }
+}

@@ -1,0 +1,43 @@
+import MedicConfig
+import MedicCore
+import MedicStore
+
+/// One unit's SLO figures.
+public struct UnitSLO: Sendable {
+    public var unit: String
+    public var report: SLOReport
+}
+
+/// Computes SLO reports from the stored timelines, for the daemon and for `medic slo`.
+public struct SLOQuery: Sendable {
+    public var store: MedicStore
+    public var configuration: MedicConfiguration
+
+    public init(store: MedicStore, configuration: MedicConfiguration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// Until when the stored timelines are vouched for: now while a daemon heartbeats, else the end
+    /// of its last session (time after that is unknown).
+    public static func knownUntil(_ session: StoredSession?, now: Double, heartbeat: Double) -> Double {
+        guard let session else { return now }
+        if let stopped = session.stoppedAt { return stopped }
+        return now - session.lastSeenAt <= 3 * heartbeat ? now : session.lastSeenAt
+    }
+
+    /// Reports for every stored, watched unit matching `patterns`, worst first.
+    public func reports(now: Double, knownUntil: Double, patterns: [UnitPattern] = []) async throws -> [UnitSLO] {
+        var results: [UnitSLO] = []
+        for unit in try await store.units() where configuration.watches(unit) && UnitPattern.any(patterns, match: unit) {
+            let spec = configuration.slo.spec(for: unit)
+            let span = ([spec.window] + spec.rules.map(\.longWindow)).max() ?? spec.window
+            let observations = try await store.observations(of: unit, from: now - span).map(\.observation)
+            let timeline = AvailabilityTimeline(observations: observations, knownUntil: knownUntil, policy: configuration.availability)
+            results.append(UnitSLO(unit: unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now)))
+        }
+        return results.sorted {
+            ($1.report.state, $0.report.remainingPercent, $0.unit) < ($0.report.state, $1.report.remainingPercent, $1.unit)
+        }
+    }
+}

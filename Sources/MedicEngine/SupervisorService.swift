@@ -1,0 +1,126 @@
+import Logging
+import MedicConfig
+import MedicCore
+import MedicStore
+import ServiceLifecycle
+import SystemdBus
+
+/// The long-running supervisor behind `medic run`: watches units, records every change in the store,
+/// and evaluates each unit's SLO, logging budget state changes. A graceful shutdown (SIGTERM, SIGINT)
+/// writes everything pending and closes the session, so nothing observed is lost.
+public struct SupervisorService: Service {
+    public var watcher: UnitWatcher
+    public var store: MedicStore
+    public var configuration: MedicConfiguration
+    public var logger: Logger
+    public var clock: WallClock
+    /// Seconds between writes of pending rows and session heartbeats.
+    public var heartbeatInterval: Double = 2
+    /// Seconds between SLO evaluations.
+    public var evaluationInterval: Double = 5
+    /// Called with each watch event after it is recorded (e.g. to print it).
+    public var onEvent: @Sendable (WatchEvent) async -> Void = { _ in }
+
+    public init(watcher: UnitWatcher, store: MedicStore, configuration: MedicConfiguration, logger: Logger, clock: WallClock = .system) {
+        self.watcher = watcher
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+    }
+
+    public func run() async throws {
+        let configuration = self.configuration
+        let recorder = TimelineRecorder(store: store, clock: clock, logger: logger) { configuration.watches($0) }
+        try await recorder.start()
+        let monitor = BudgetMonitor(query: SLOQuery(store: store, configuration: configuration), logger: logger)
+        do {
+            try await cancelWhenGracefulShutdown { [self] in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await watch(into: recorder) }
+                    group.addTask { try await tick(recorder: recorder, monitor: monitor) }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        } catch is CancellationError {
+            // Shutting down.
+        } catch {
+            try? await recorder.stop()
+            throw error
+        }
+        try await recorder.stop()
+        logger.notice("stopped; history written")
+    }
+
+    private func watch(into recorder: TimelineRecorder) async throws {
+        let logger = self.logger
+        let clock = self.clock
+        let onEvent = self.onEvent
+        try await watcher.run { event in
+            do {
+                switch event {
+                case .observed(let unit, _):
+                    try await recorder.record(unit)
+                case .ready(let units), .reconnected(let units):
+                    try await recorder.snapshotComplete()
+                    logger.notice("watching \(units) units", metadata: ["medic.units": "\(units)"])
+                case .connectionLost(let reason):
+                    await recorder.connectionLost(at: clock.now())
+                    logger.warning("lost the connection to systemd; reconnecting", metadata: ["medic.reason": "\(reason)"])
+                case .transition(let t):
+                    logger.info("\(t.unit): \(t.from?.rawValue ?? "new") -> \(t.to.rawValue): \(t.reason)", metadata: ["unit.name": "\(t.unit)", "unit.health": "\(t.to.rawValue)"])
+                case .warning(let text):
+                    logger.warning("\(text)")
+                }
+            } catch {
+                logger.error("cannot record: \(error)")
+            }
+            await onEvent(event)
+        }
+    }
+
+    private func tick(recorder: TimelineRecorder, monitor: BudgetMonitor) async throws {
+        var sinceEvaluation = 0.0
+        while !Task.isCancelled {
+            try await Task.sleep(for: .seconds(heartbeatInterval))
+            do {
+                try await recorder.heartbeat()
+                sinceEvaluation += heartbeatInterval
+                if sinceEvaluation >= evaluationInterval {
+                    sinceEvaluation = 0
+                    let now = clock.now()
+                    try await monitor.evaluate(now: now)
+                    try await store.prune(before: now - configuration.retention)
+                }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.error("cannot write history: \(error)")
+            }
+        }
+    }
+}
+
+/// Evaluates every unit's SLO and logs each change of budget state once.
+actor BudgetMonitor {
+    let query: SLOQuery
+    let logger: Logger
+    private var states: [String: BudgetState] = [:]
+
+    init(query: SLOQuery, logger: Logger) {
+        self.query = query
+        self.logger = logger
+    }
+
+    func evaluate(now: Double) async throws {
+        for slo in try await query.reports(now: now, knownUntil: now) {
+            let state = slo.report.state
+            let previous = states.updateValue(state, forKey: slo.unit) ?? .ok
+            guard previous != state else { continue }
+            let message: Logger.Message = "\(slo.unit): error budget \(previous.rawValue) -> \(state.rawValue) (\(slo.report.alertLevel)), \(Int(slo.report.remainingPercent.rounded()))% left"
+            let metadata: Logger.Metadata = ["unit.name": "\(slo.unit)", "slo.state": "\(state.rawValue)", "slo.level": "\(slo.report.alertLevel)"]
+            if state > previous { logger.warning(message, metadata: metadata) } else { logger.notice(message, metadata: metadata) }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Logging
+import MedicCore
+import MedicStore
+
+/// Turns the watcher's observations into each unit's stored timeline: one row per change of state,
+/// written in batches off the event path, with the time systemd itself gives for the change.
+///
+/// After a gap (Medic was not running, or lost the bus) a unit's first observation is reconciled
+/// with its StateChangeTimestamp: if the unit has not changed since before the gap, the gap is
+/// accounted in that state; otherwise the gap is stored as unknown up to the change. Gap time is
+/// never silently counted as good.
+public actor TimelineRecorder {
+    private let store: MedicStore
+    private let clock: WallClock
+    private let logger: Logger
+    private let accepts: @Sendable (String) -> Bool
+    /// Rows are written once this many are waiting, or on `flush()`.
+    private let batchSize = 256
+
+    private var session: Int64?
+    private var gapStart: Double?
+    private var reconciled: Set<String> = []
+    private var last: [String: StoredObservation] = [:]
+    private var buffer: [StoredObservation] = []
+
+    public init(store: MedicStore, clock: WallClock = .system, logger: Logger, accepts: @escaping @Sendable (String) -> Bool) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+        self.accepts = accepts
+    }
+
+    /// Opens a session; the end of the previous one (its clean stop, else its last heartbeat) starts a gap.
+    public func start() async throws {
+        let previous = try await store.lastSession()
+        last = try await store.latestObservations()
+        gapStart = previous.map { $0.stoppedAt ?? $0.lastSeenAt }
+        session = try await store.beginSession(at: clock.now())
+    }
+
+    /// The bus went away at `time`: what follows must be reconciled like a restart.
+    public func connectionLost(at time: Double) {
+        gapStart = min(gapStart ?? time, time)
+        reconciled = []
+    }
+
+    /// Takes in one observation from the watcher.
+    public func record(_ unit: UnitHealth) async throws {
+        guard accepts(unit.name) else { return }
+        let now = clock.now()
+        let changedAt = unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 }
+        if !reconciled.contains(unit.name) {
+            reconciled.insert(unit.name)
+            reconcile(unit, changedAt: changedAt, now: now)
+        } else if Self.key(unit) != last[unit.name].map(Self.key) {
+            let previous = last[unit.name]?.observation.time ?? -.infinity
+            var time = now
+            if let changedAt, changedAt > previous, changedAt <= now { time = changedAt }
+            append(unit, at: max(time, previous))
+        }
+        if buffer.count >= batchSize { try await flush() }
+    }
+
+    /// A snapshot is complete: units Medic had a timeline for but systemd no longer lists were
+    /// unloaded meanwhile, which happens only to inactive units.
+    public func snapshotComplete() async throws {
+        let now = clock.now()
+        for (name, previous) in last where !reconciled.contains(name) && accepts(name) && previous.observation.activeState != "inactive" {
+            reconciled.insert(name)
+            let observation = StateObservation(time: max(gapStart ?? now, previous.observation.time), activeState: "inactive", subState: "dead", health: .idle)
+            buffer.append(StoredObservation(unit: name, observation: observation, cause: "state", reason: "unloaded"))
+            last[name] = buffer.last
+        }
+        gapStart = nil
+        try await flush()
+    }
+
+    private func reconcile(_ unit: UnitHealth, changedAt: Double?, now: Double) {
+        guard let previous = last[unit.name] else {
+            // First sight ever: nothing is known before now.
+            append(unit, at: now)
+            return
+        }
+        guard let gapStart else {
+            if Self.key(unit) != Self.key(previous) { append(unit, at: max(now, previous.observation.time)) }
+            return
+        }
+        if let changedAt, changedAt <= gapStart {
+            // Unchanged through the gap: systemd vouches for the whole of it.
+            if Self.key(unit) != Self.key(previous) { append(unit, at: max(gapStart, previous.observation.time)) }
+            return
+        }
+        let gapFrom = max(gapStart, previous.observation.time)
+        buffer.append(StoredObservation(unit: unit.name, observation: .gap(at: gapFrom), cause: "gap", reason: "Medic was not watching"))
+        let since = changedAt.map { min(max($0, gapFrom), now) } ?? now
+        append(unit, at: since)
+    }
+
+    private func append(_ unit: UnitHealth, at time: Double) {
+        let s = unit.snapshot
+        let stored = StoredObservation(
+            unit: unit.name,
+            observation: StateObservation(time: time, activeState: s.activeState, subState: s.subState, health: unit.verdict.health),
+            cause: unit.verdict.cause.rawValue,
+            reason: unit.verdict.reason,
+            result: s.result,
+            exitStatus: s.execMainStatus,
+            invocationID: s.invocationID
+        )
+        buffer.append(stored)
+        last[unit.name] = stored
+    }
+
+    /// Writes what is waiting.
+    public func flush() async throws {
+        guard !buffer.isEmpty else { return }
+        let rows = buffer
+        buffer.removeAll(keepingCapacity: true)
+        try await store.append(rows)
+    }
+
+    /// Writes what is waiting and moves the session's "still running" mark.
+    public func heartbeat() async throws {
+        try await flush()
+        if let session { try await store.heartbeat(session: session, at: clock.now()) }
+    }
+
+    /// Writes what is waiting and marks a clean stop.
+    public func stop() async throws {
+        try await flush()
+        if let session { try await store.endSession(session, at: clock.now()) }
+        session = nil
+    }
+
+    private static func key(_ unit: UnitHealth) -> String {
+        "\(unit.snapshot.activeState)/\(unit.snapshot.subState)/\(unit.verdict.health.rawValue)/\(unit.verdict.cause.rawValue)"
+    }
+
+    private static func key(_ stored: StoredObservation) -> String {
+        stored.observation.isGap ? "gap" : "\(stored.observation.activeState)/\(stored.observation.subState)/\(stored.observation.health.rawValue)/\(stored.cause)"
+    }
+}
