@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore"]),
         .testTarget(name: "MedicConfigTests", dependencies: ["MedicConfig", "MedicCore"]),
         .testTarget(name: "MedicStoreTests", dependencies: ["MedicStore", "MedicCore"]),
-        .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "SystemdBus"]),
+        .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "MedicStore", "SystemdBus"]),
         // Runs the real `medic` against real sandboxed managers; fakes live only in unit tests.
         .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),
         .testTarget(

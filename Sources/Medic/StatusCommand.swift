@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MedicCore
 import MedicEngine
 import SystemdBus
@@ -12,6 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var manager: ManagerOptions
+    @OptionGroup var state: StateOptions
 
     @Flag(name: .customLong("failed-only"), help: "Show only failed units.")
     var failedOnly = false
@@ -32,15 +34,31 @@ struct StatusCommand: AsyncParsableCommand {
             throw MedicFailure(describeConnectionFailure(error, address: address))
         }
         if failedOnly { units = units.filter { $0.verdict.health == .failed } }
+        let slos = try await budgets()
         let summary = SummaryReport(HealthSummary(units))
         if json {
             struct Document: Encodable { var units: [UnitReport]; var summary: SummaryReport }
-            Output.json(Document(units: units.map(UnitReport.init), summary: summary), pretty: true)
+            let reports = units.map { unit in
+                var report = UnitReport(unit)
+                report.slo = slos?[unit.name].map(UnitReport.Budget.init)
+                return report
+            }
+            Output.json(Document(units: reports, summary: summary), pretty: true)
         } else {
-            for line in StatusTable.lines(units) { Output.line(line) }
+            for line in StatusTable.lines(units, budgets: slos) { Output.line(line) }
             Output.line("")
             Output.line(summary.text)
         }
         if summary.failed > 0 { throw ExitCode(3) }
+    }
+
+    /// Each unit's SLO from the history store, when there is one (nil otherwise).
+    private func budgets() async throws -> [String: SLOReport]? {
+        guard let store = try state.existingStore() else { return nil }
+        let configuration = try state.configuration()
+        let now = Date().timeIntervalSince1970
+        let knownUntil = SLOQuery.knownUntil(try await store.lastSession(), now: now, heartbeat: 2)
+        let reports = try await SLOQuery(store: store, configuration: configuration).reports(now: now, knownUntil: knownUntil)
+        return Dictionary(reports.map { ($0.unit, $0.report) }, uniquingKeysWith: { first, _ in first })
     }
 }

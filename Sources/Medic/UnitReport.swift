@@ -14,6 +14,23 @@ struct UnitReport: Encodable {
     var cause: String
     var reason: String
     var description: String
+    /// The unit's error budget, when a history store is present.
+    var slo: Budget?
+
+    /// The SLO columns of `medic status`.
+    struct Budget: Encodable {
+        var state: String
+        var alertLevel: String
+        var sli: Double?
+        var remainingPercent: Double
+
+        init(_ report: SLOReport) {
+            state = report.state.rawValue
+            alertLevel = report.alertLevel
+            sli = report.sli
+            remainingPercent = report.remainingPercent
+        }
+    }
 
     init(_ unit: UnitHealth) {
         let s = unit.snapshot
@@ -99,13 +116,21 @@ struct TransitionReport: Encodable {
 
 /// Formats the status table.
 enum StatusTable {
-    static func lines(_ units: [UnitHealth]) -> [String] {
+    /// With `budgets` (a history store is present) two SLO columns come before the reason.
+    static func lines(_ units: [UnitHealth], budgets: [String: SLOReport]? = nil) -> [String] {
         let nameWidth = min(60, units.map(\.name.count).max() ?? 4)
         let stateWidth = units.map { $0.snapshot.activeState.count + $0.snapshot.subState.count + 1 }.max() ?? 5
-        var lines = ["\("HEALTH".padded(9)) \("UNIT".padded(nameWidth)) \("STATE".padded(stateWidth)) REASON"]
+        let sloHeader = budgets == nil ? "" : "\("SLO".padded(9)) \("BUDGET".padded(7)) "
+        var lines = ["\("HEALTH".padded(9)) \("UNIT".padded(nameWidth)) \("STATE".padded(stateWidth)) \(sloHeader)REASON"]
         for unit in units {
             let state = unit.snapshot.activeState + "/" + unit.snapshot.subState
-            lines.append("\(unit.verdict.health.rawValue.padded(9)) \(unit.name.padded(nameWidth)) \(state.padded(stateWidth)) \(unit.verdict.reason)")
+            var slo = ""
+            if let budgets {
+                let report = budgets[unit.name]
+                let left = report.map { "\(Int($0.remainingPercent.rounded()))%" } ?? "-"
+                slo = "\((report?.state.rawValue ?? "-").padded(9)) \(left.padded(7)) "
+            }
+            lines.append("\(unit.verdict.health.rawValue.padded(9)) \(unit.name.padded(nameWidth)) \(state.padded(stateWidth)) \(slo)\(unit.verdict.reason)")
         }
         return lines
     }

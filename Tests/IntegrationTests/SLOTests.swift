@@ -40,6 +40,13 @@ struct SLOTests {
             let recoveredAt = try sandbox.timestamp("ActiveEnterTimestamp", of: flaky)
             try #require(daemon.waitForLog(flaky, "-> healthy") != nil)
             usleep(500_000)
+            // Readers work while the daemon writes (WAL); status gains the SLO columns.
+            let live = try SLODocument.read(config: config, stateDirectory: state)
+            #expect(live.unit(flaky)?.state != nil)
+            let status = try MedicBinary.run(["status", "--json", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", state, flaky], in: sandbox)
+            let statusDocument = try JSONDecoder().decode(StatusDocument.self, from: Data(status.standardOutput.utf8))
+            #expect(statusDocument.unit(flaky)?.slo?.remainingPercent ?? 100 < 100)
+            #expect(daemon.log.all.allSatisfy { !$0.contains("locked") && !$0.contains("cannot write") })
             #expect(daemon.stop() == 0)
 
             let first = try SLODocument.read(config: config, stateDirectory: state)

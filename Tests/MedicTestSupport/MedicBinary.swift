@@ -39,6 +39,15 @@ public struct StatusDocument: Decodable, Sendable {
         public var signal: String?
         public var restarts: UInt32?
         public var reason: String
+        public var slo: Budget?
+    }
+
+    /// The SLO columns, present when a history store is.
+    public struct Budget: Decodable, Sendable {
+        public var state: String
+        public var alertLevel: String
+        public var sli: Double?
+        public var remainingPercent: Double
     }
 
     public struct Summary: Decodable, Sendable {
