@@ -97,7 +97,7 @@ struct ConfigParserTests {
         #expect(DurationText.parse(text) == seconds)
     }
 
-    @Test("bad durations", arguments: ["", "5", "m", "5 m", "5x", "1h-2m"])
+    @Test("bad durations", arguments: ["", "5", "m", "5 m", "5x", "1h-2m", "99999999999999999999d", "101y"])
     func badDurations(text: String) {
         #expect(DurationText.parse(text) == nil)
     }

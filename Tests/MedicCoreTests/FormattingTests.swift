@@ -18,6 +18,16 @@ struct FormattingTests {
         #expect(FailureDescription.duration(seconds) == text)
     }
 
+    @Test("formatting never traps on odd numbers")
+    func oddNumbers() {
+        #expect(FailureDescription.duration(.infinity) == "0s")
+        #expect(FailureDescription.duration(.nan) == "0s")
+        #expect(FailureDescription.duration(-5) == "0s")
+        #expect(FailureDescription.window(1e300) == "1000000000000000s")
+        #expect(Timestamp.rfc3339(seconds: .infinity) == "1970-01-01T00:00:00.000000Z")
+        #expect(Timestamp.rfc3339(seconds: 1e20) == "9999-12-31T23:59:59.000000Z")
+    }
+
     @Test("signal names", arguments: [(Int32(9), "SIGKILL"), (15, "SIGTERM"), (6, "SIGABRT"), (34, "SIGRTMIN+0"), (99, "signal 99")])
     func signals(number: Int32, name: String) {
         #expect(SignalName.of(number) == name)

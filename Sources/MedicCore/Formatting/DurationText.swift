@@ -2,7 +2,10 @@
 public enum DurationText {
     private static let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800)]
 
-    /// Seconds, or nil when the text is not a sequence of number+unit parts.
+    /// The longest duration accepted: a century, far beyond any SLO window.
+    public static let maximum: Double = 100 * 365 * 86_400
+
+    /// Seconds, or nil when the text is not a sequence of number+unit parts or exceeds `maximum`.
     public static func parse(_ text: String) -> Double? {
         var rest = Substring(text.trimmingCharacters())
         guard !rest.isEmpty else { return nil }
@@ -16,7 +19,7 @@ public enum DurationText {
             rest = rest.dropFirst(unitText.count)
             total += value * unit.1
         }
-        return total
+        return total <= maximum ? total : nil
     }
 }
 

@@ -15,7 +15,8 @@ public enum Timestamp {
 
     /// Seconds since the epoch (as a Double) formatted like `rfc3339(micros:)`.
     public static func rfc3339(seconds: Double) -> String {
-        rfc3339(micros: UInt64(max(0, seconds * 1_000_000).rounded()))
+        guard seconds.isFinite, seconds > 0 else { return rfc3339(micros: 0) }
+        return rfc3339(micros: UInt64(min(seconds, 253_402_300_799) * 1_000_000))
     }
 
     /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).

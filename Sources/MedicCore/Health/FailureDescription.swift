@@ -31,7 +31,7 @@ public enum FailureDescription {
 
     /// Human duration: "45s", "6m12s", "2h03m", "3d04h".
     public static func duration(_ seconds: Double) -> String {
-        let s = Int(max(0, seconds).rounded())
+        let s = wholeSeconds(seconds)
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m\(pad(s % 60))s" }
         if s < 86_400 { return "\(s / 3600)h\(pad(s % 3600 / 60))m" }
@@ -40,11 +40,17 @@ public enum FailureDescription {
 
     /// A window length as operators write it: "5m", "1h", "30d", "90s".
     public static func window(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
+        let s = wholeSeconds(seconds)
         for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60)] where s >= size && s % size == 0 {
             return "\(s / size)\(unit)"
         }
         return "\(s)s"
+    }
+
+    /// Seconds as a whole number that cannot trap: negative and NaN become 0, huge values are capped.
+    private static func wholeSeconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return Int(min(seconds, 1e15).rounded())
     }
 
     private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
