@@ -32,6 +32,7 @@ struct SloCommand: AsyncParsableCommand {
             Output.json(Document(units: reports.map(SLOJSON.init), knownUntil: Timestamp.rfc3339(seconds: knownUntil)), pretty: true)
         } else {
             for line in SLOTable.lines(reports) { Output.line(line) }
+            if reports.isEmpty { Output.line("(no watched unit has history yet)") }
         }
         if reports.contains(where: { $0.report.state >= .breached }) { throw ExitCode(3) }
     }

@@ -18,11 +18,18 @@ public enum ConfigLoader {
             if explicitPath != nil { throw ConfigError(file: path, line: 1, column: 1, field: "", message: "no such file") }
             return MedicConfiguration()
         }
-        let text: String
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ConfigError(file: path, line: 1, column: 1, field: "", message: "cannot open for reading (check its permissions)")
+        }
+        defer { try? handle.close() }
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try handle.readToEnd() ?? Data()
         } catch {
-            throw ConfigError(file: path, line: 1, column: 1, field: "", message: "cannot read: \(error.localizedDescription)")
+            throw ConfigError(file: path, line: 1, column: 1, field: "", message: "cannot read: \(error)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: 1, column: 1, field: "", message: "not UTF-8 text")
         }
         return try ConfigParser.parse(text, file: path)
     }

@@ -187,6 +187,29 @@ struct SLOPropertyTests {
             #expect(abs(rate.rate - expected) < 1e-9, "window \(rate.window)")
         }
         #expect(report.sli?.isNaN != true)
+        // Time to exhaustion: what remains, at the shortest page window's rate (120 s here).
+        let (g120, b120) = count(from: now - 120)
+        let rate120 = g120 + b120 == 0 ? 0 : Double(b120) / Double(g120 + b120) / 0.05
+        let remaining = 0.05 * Double(window) - Double(bad)
+        if remaining <= 0 {
+            #expect(report.timeToExhaustion == (bad > 0 ? 0 : nil))
+        } else if rate120 == 0 {
+            #expect(report.timeToExhaustion == nil)
+        } else {
+            #expect(abs(report.timeToExhaustion! - remaining / (rate120 * 0.05)) < 1e-6)
+        }
+        let expectedState: BudgetState
+        let firing = { (long: Int, short: Int, threshold: Double) -> Bool in
+            let (gl, bl) = count(from: now - long), (gs, bs) = count(from: now - short)
+            let rl = gl + bl == 0 ? 0 : Double(bl) / Double(gl + bl) / 0.05
+            let rs = gs + bs == 0 ? 0 : Double(bs) / Double(gs + bs) / 0.05
+            return rl > threshold && rs > threshold
+        }
+        if remaining <= 0 && bad > 0 { expectedState = .exhausted }
+        else if firing(120, 10, 2) { expectedState = .breached }
+        else if firing(300, 60, 1) { expectedState = .warning }
+        else { expectedState = .ok }
+        #expect(report.state == expectedState)
         #expect(!report.remainingPercent.isNaN)
     }
 }
