@@ -109,13 +109,21 @@ public enum ConfigParser {
         return BurnRateRule(severity: severity, longWindow: long, shortWindow: short, threshold: threshold)
     }
 
-    private static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
+    static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
         switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
             let message = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             return ConfigError(file: file, line: mark.line, column: mark.column, field: "", message: "invalid YAML: \(message)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigError(file: file, line: context.mark.line, column: context.mark.column, field: "",
+                               message: "a key appears twice in this mapping: \(duplicates.joined(separator: ", "))")
+        case .reader(let problem, _, _, _):
+            return ConfigError(file: file, line: 1, column: 1, field: "", message: "invalid YAML: \(problem)")
         default:
-            return ConfigError(file: file, line: 1, column: 1, field: "", message: "invalid YAML: \(error)")
+            // One line, whatever the library's message looks like.
+            let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable"
+            return ConfigError(file: file, line: 1, column: 1, field: "", message: "invalid YAML: \(first)")
         }
     }
 }

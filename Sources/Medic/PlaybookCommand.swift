@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import MedicConfig
+
+/// `medic playbook`: work with correction playbooks.
+struct PlaybookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "playbook",
+        abstract: "Work with correction playbooks.",
+        subcommands: [PlaybookCheckCommand.self]
+    )
+}
+
+/// `medic playbook check`: validates playbook files and lists every problem.
+struct PlaybookCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate playbooks; print every problem as file:line:column: message (exit 1 if any).",
+        discussion: "As root, files and directories writable by anyone but root are refused, as the daemon refuses them."
+    )
+
+    @Flag(name: .customLong("skip-permission-checks"), help: "Do not check ownership and permissions (to validate files in a build tree).")
+    var skipPermissionChecks = false
+
+    @Argument(help: ArgumentHelp("Playbook files or directories (default: /etc/medic/playbooks as root, $XDG_CONFIG_HOME/medic/playbooks otherwise).", valueName: "path"))
+    var paths: [String] = []
+
+    func run() throws {
+        let isRoot = geteuid() == 0
+        let paths = self.paths.isEmpty ? [PlaybookLoader.defaultDirectory(isRoot: isRoot, environment: ProcessInfo.processInfo.environment)] : self.paths
+        let set = PlaybookLoader.load(paths: paths, trustedOwner: isRoot && !skipPermissionChecks ? 0 : nil)
+        for problem in set.problems { Output.line(problem.description) }
+        let files = set.files == 1 ? "1 file" : "\(set.files) files"
+        let problems = set.problems.count == 1 ? "1 problem" : "\(set.problems.count) problems"
+        Output.line("\(files), \(set.playbooks.count) valid playbooks, \(problems)")
+        if !set.isValid { throw ExitCode(1) }
+    }
+}

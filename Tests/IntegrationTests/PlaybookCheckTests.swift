@@ -1,0 +1,34 @@
+import Foundation
+import MedicTestSupport
+import Testing
+
+/// `medic playbook check` as an operator runs it.
+@Suite("medic playbook check")
+struct PlaybookCheckTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test("the shipped playbooks are valid")
+    func shipped() throws {
+        let result = try MedicBinary.run(["playbook", "check", "--skip-permission-checks", Self.repository + "/Playbooks"])
+        #expect(result.status == 0, "\(result.standardOutput)")
+        #expect(result.standardOutput == "5 files, 5 valid playbooks, 0 problems\n")
+    }
+
+    @Test("a broken playbook: every problem on its own line, exit 1")
+    func broken() throws {
+        let directory = NSTemporaryDirectory() + "medic-check-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "name: x\nsteps:\n  - explode\n  - wait: later\n".write(toFile: directory + "/x.yaml", atomically: true, encoding: .utf8)
+        let result = try MedicBinary.run(["playbook", "check", "--skip-permission-checks", directory])
+        #expect(result.status == 1)
+        #expect(result.standardOutput.split(separator: "\n") == [
+            "\(directory)/x.yaml:3:5: steps[0]: unknown action 'explode'; expected one of restart, start, stop, reload, reset-failed, kill, set-property, run, wait, notify",
+            "\(directory)/x.yaml:4:11: steps[1].wait: expected a duration such as 30s, 5m, 1h or 30d, got 'later'",
+            "1 file, 0 valid playbooks, 2 problems",
+        ])
+        let missing = try MedicBinary.run(["playbook", "check", directory + "/nope"])
+        #expect(missing.status == 1)
+        #expect(missing.standardOutput.contains("\(directory)/nope:1:1: no such file or directory"))
+    }
+}
