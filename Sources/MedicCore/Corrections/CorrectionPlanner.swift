@@ -1,0 +1,129 @@
+/// Decides whether and how to correct a unit: pure, from the unit's state, its budget, the guards of
+/// the playbooks that match it and the global limits. The engine carries the decision out.
+public struct CorrectionPlanner: Sendable {
+    public var playbooks: [Playbook]
+    public var protection: ProtectionPolicy
+    public var limits: CorrectionLimits
+    /// Global dry-run (`medic run --dry-run`).
+    public var dryRun: Bool
+
+    public init(playbooks: [Playbook], protection: ProtectionPolicy = ProtectionPolicy(), limits: CorrectionLimits = CorrectionLimits(), dryRun: Bool = false) {
+        self.playbooks = playbooks
+        self.protection = protection
+        self.limits = limits
+        self.dryRun = dryRun
+    }
+
+    /// Everything the decision depends on besides the playbooks.
+    public struct Situation: Sendable {
+        public var unit: UnitHealth
+        /// The unit's budget state; nil when it has no SLO figures yet.
+        public var budget: BudgetState?
+        /// The unit's recent journal lines, for `match.journal`; nil when not read.
+        public var journal: [String]?
+        /// Guard state per playbook name for this unit.
+        public var guards: [String: GuardState]
+        /// Whether a correction is already running on this unit.
+        public var correctionRunning: Bool
+        /// Corrections running across all units.
+        public var runningCorrections: Int
+        /// Start times of all corrections (for the per-minute limit).
+        public var recentStarts: [Double]
+        /// Watched units, and how many of them are failing now.
+        public var watchedUnits: Int
+        public var failingUnits: Int
+        public var now: Double
+
+        public init(unit: UnitHealth, budget: BudgetState? = nil, journal: [String]? = nil, guards: [String: GuardState] = [:], correctionRunning: Bool = false, runningCorrections: Int = 0, recentStarts: [Double] = [], watchedUnits: Int = 1, failingUnits: Int = 0, now: Double) {
+            self.unit = unit
+            self.budget = budget
+            self.journal = journal
+            self.guards = guards
+            self.correctionRunning = correctionRunning
+            self.runningCorrections = runningCorrections
+            self.recentStarts = recentStarts
+            self.watchedUnits = watchedUnits
+            self.failingUnits = failingUnits
+            self.now = now
+        }
+    }
+
+    /// The matching playbooks whose trigger holds, in the order they are tried: priority, then name.
+    public func candidates(for s: Situation) -> [Playbook] {
+        playbooks
+            .filter { $0.match.matches(s.unit.snapshot, health: s.unit.verdict.health, journal: s.journal) && triggered($0.trigger, s) }
+            .sorted { ($1.priority, $0.name) < ($0.priority, $1.name) }
+    }
+
+    public func decide(_ s: Situation) -> CorrectionDecision {
+        let unit = s.unit.snapshot
+        if protection.isProtected(unit.name) { return .none(reason: "\(unit.name) is protected: Medic never acts on it") }
+        if s.correctionRunning { return .none(reason: "a correction is already running on \(unit.name)") }
+        if let busy = systemdIsBusy(s.unit) { return .wait(until: nil, reason: busy) }
+        let ranked = candidates(for: s)
+        guard !ranked.isEmpty else { return .none(reason: "no playbook matches \(unit.name) (\(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)) with its trigger met") }
+        if s.failingUnits >= limits.massFailureCount || (s.watchedUnits > 0 && Double(s.failingUnits) / Double(s.watchedUnits) >= limits.massFailureShare && s.failingUnits > 1) {
+            return .none(reason: "\(s.failingUnits) of \(s.watchedUnits) units are failing at once: the cause is likely shared, so Medic alerts instead of acting")
+        }
+
+        var earliest: (time: Double, reason: String)?
+        var exhausted: [String] = []
+        for (index, playbook) in ranked.enumerated() {
+            let state = s.guards[playbook.name] ?? GuardState()
+            let rules = playbook.guardrails
+            if state.isQuarantined {
+                if rules.onExhausted == .escalate && !state.escalated {
+                    return .escalate(unit: unit.name, playbook: playbook, reason: "\(playbook.name) used its \(rules.maxAttempts) attempts without a verified recovery")
+                }
+                exhausted.append(playbook.name)
+                continue
+            }
+            let next = state.nextAllowed(rules)
+            if s.now < next {
+                if earliest == nil || next < earliest!.time {
+                    earliest = (next, "\(playbook.name) may try again at \(Timestamp.rfc3339(seconds: next)) (cooldown and backoff)")
+                }
+                continue
+            }
+            if s.runningCorrections >= limits.maxConcurrent {
+                return .wait(until: nil, reason: "\(s.runningCorrections) corrections are running (at most \(limits.maxConcurrent) at once)")
+            }
+            let lastMinute = s.recentStarts.filter { s.now - $0 < 60 }
+            if lastMinute.count >= limits.maxPerMinute {
+                return .wait(until: (lastMinute.min() ?? s.now) + 60, reason: "\(lastMinute.count) corrections started in the last minute (at most \(limits.maxPerMinute))")
+            }
+            let reason = "\(playbook.name) (priority \(playbook.priority)) matches \(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)" +
+                (s.budget.map { "; budget \($0.rawValue)" } ?? "")
+            return .act(CorrectionPlan(
+                unit: unit.name,
+                playbook: playbook,
+                steps: playbook.steps.map(PlannedStep.init),
+                alternatives: ranked.enumerated().filter { $0.offset != index }.map(\.element.name),
+                dryRun: dryRun || playbook.mode == .dryRun,
+                reason: reason
+            ))
+        }
+        if let earliest { return .wait(until: earliest.time, reason: earliest.reason) }
+        return .none(reason: "every matching playbook is quarantined (\(exhausted.joined(separator: ", "))) until a person lifts it")
+    }
+
+    private func triggered(_ trigger: Playbook.Trigger, _ s: Situation) -> Bool {
+        switch trigger {
+        case .failure: return s.unit.verdict.health == .failed
+        case .fastBurn: return (s.budget ?? .ok) >= .breached
+        case .slowBurn: return (s.budget ?? .ok) >= .warning
+        case .exhausted: return s.budget == .exhausted
+        }
+    }
+
+    /// Do not fight systemd: while it works on the unit, Medic waits.
+    private func systemdIsBusy(_ unit: UnitHealth) -> String? {
+        let s = unit.snapshot
+        if s.hasJob { return "systemd has a job queued for \(s.name)" }
+        if s.subState == "auto-restart" || unit.verdict.cause == .restarting {
+            return "systemd is restarting \(s.name) itself (Restart=)"
+        }
+        if ["activating", "deactivating", "reloading"].contains(s.activeState) { return "\(s.name) is \(s.activeState)" }
+        return nil
+    }
+}

@@ -1,0 +1,164 @@
+import MedicCore
+import Testing
+
+@Suite("Deciding corrections")
+struct CorrectionPlannerTests {
+    func playbook(_ name: String, priority: Int = 0, trigger: Playbook.Trigger = .failure, match: PlaybookMatch = PlaybookMatch(), steps: [PlaybookStep] = [.restart], mode: Playbook.Mode = .active, guardrails: PlaybookGuard = PlaybookGuard()) -> Playbook {
+        Playbook(name: name, priority: priority, mode: mode, match: match, trigger: trigger, steps: steps, guardrails: guardrails)
+    }
+
+    func failed(_ name: String = "web.service", result: String = "exit-code", _ tweak: (inout UnitSnapshot) -> Void = { _ in }) -> UnitHealth {
+        let s = unit(name, "failed", "failed", result: result, code: 1, status: 3, tweak)
+        return UnitHealth(snapshot: s, verdict: HealthClassifier().classify(s, now: now))
+    }
+
+    func situation(_ unit: UnitHealth, budget: BudgetState? = nil, guards: [String: GuardState] = [:], running: Int = 0, starts: [Double] = [], watched: Int = 10, failing: Int = 1, journal: [String]? = nil) -> CorrectionPlanner.Situation {
+        .init(unit: unit, budget: budget, journal: journal, guards: guards, runningCorrections: running, recentStarts: starts, watchedUnits: watched, failingUnits: failing, now: now)
+    }
+
+    @Test("the highest-priority matching playbook acts; the others are listed as alternatives")
+    func ranking() throws {
+        let planner = CorrectionPlanner(playbooks: [
+            playbook("restart", priority: 50),
+            playbook("oom", priority: 70, match: PlaybookMatch(results: ["oom-kill"])),
+            playbook("reset", priority: 60, steps: [.resetFailed, .start]),
+            playbook("alpha", priority: 50),
+        ])
+        guard case .act(let plan) = planner.decide(situation(failed())) else { Issue.record("expected a plan"); return }
+        #expect(plan.playbook.name == "reset")
+        #expect(plan.alternatives == ["alpha", "restart"])
+        #expect(plan.steps == [PlannedStep(.resetFailed), PlannedStep(.start)])
+        #expect(plan.steps[1].undo == .step(.stop))
+        #expect(!plan.dryRun)
+        #expect(plan.reason.hasPrefix("reset (priority 60) matches failed: failed: exit-code status=3"))
+    }
+
+    @Test("steps know their inverses")
+    func inverses() {
+        #expect(PlannedStep(.stop).undo == .step(.start))
+        #expect(PlannedStep(.restart).undo == .nothing)
+        #expect(PlannedStep(.setProperty(name: "MemoryMax", value: .relativePercent(25), limit: .bytes(1 << 30))).undo == .restoreProperty("MemoryMax"))
+        #expect(PlannedStep(.run(argv: ["/a"], undo: ["/b"], timeout: 5, user: nil)).undo == .step(.run(argv: ["/b"], undo: nil, timeout: 5, user: nil)))
+    }
+
+    @Test("triggers: failure acts on failed units, burn triggers on the budget state", arguments: [
+        (Playbook.Trigger.failure, BudgetState?.none, true),
+        (.fastBurn, nil, false), (.fastBurn, .warning, false), (.fastBurn, .breached, true), (.fastBurn, .exhausted, true),
+        (.slowBurn, .ok, false), (.slowBurn, .warning, true), (.slowBurn, .breached, true),
+        (.exhausted, .breached, false), (.exhausted, .exhausted, true),
+    ])
+    func triggers(trigger: Playbook.Trigger, budget: BudgetState?, acts: Bool) {
+        let planner = CorrectionPlanner(playbooks: [playbook("p", trigger: trigger)])
+        let decision = planner.decide(situation(failed(), budget: budget))
+        if case .act = decision { #expect(acts) } else { #expect(!acts, "\(decision)") }
+    }
+
+    @Test("protected units are never touched", arguments: ["dbus.service", "systemd-journald.service", "user@1000.service", "app.slice", "multi-user.target", "init.scope", "medic.service", "payments.service"])
+    func protected(name: String) {
+        let planner = CorrectionPlanner(playbooks: [playbook("p")], protection: ProtectionPolicy(extra: [try! UnitPattern("payments.service")]))
+        guard case .none(let reason) = planner.decide(situation(failed(name))) else { Issue.record("must not act on \(name)"); return }
+        #expect(reason.contains("protected"))
+    }
+
+    @Test("Medic does not fight systemd: queued job, auto-restart, pending Restart=, transitions")
+    func systemdBusy() {
+        let planner = CorrectionPlanner(playbooks: [playbook("p", trigger: .fastBurn)])
+        let cases: [UnitHealth] = [
+            failed { $0.hasJob = true },
+            UnitHealth(snapshot: unit("activating", "auto-restart", result: "exit-code"), verdict: HealthVerdict(.degraded, "r", cause: .restarting)),
+            failed { $0.restartPolicy = "always"; $0.stateChangeMicros = micros(ago: 0.1) },
+            UnitHealth(snapshot: unit("activating", "start"), verdict: HealthVerdict(.healthy, "starting")),
+        ]
+        for unitHealth in cases {
+            let decision = planner.decide(situation(unitHealth, budget: .breached))
+            guard case .wait(nil, _) = decision else { Issue.record("expected to wait: \(decision)"); continue }
+        }
+    }
+
+    @Test("a running correction on the unit, global concurrency and the per-minute limit hold Medic back")
+    func limits() {
+        let planner = CorrectionPlanner(playbooks: [playbook("p")], limits: CorrectionLimits(maxConcurrent: 2, maxPerMinute: 3))
+        var s = situation(failed())
+        s.correctionRunning = true
+        if case .none = planner.decide(s) {} else { Issue.record("one correction per unit") }
+        if case .wait = planner.decide(situation(failed(), running: 2)) {} else { Issue.record("concurrency limit") }
+        let decision = planner.decide(situation(failed(), starts: [now - 50, now - 30, now - 10, now - 100]))
+        #expect(decision == .wait(until: now + 10, reason: "3 corrections started in the last minute (at most 3)"))
+    }
+
+    @Test("many units failing at once: alert, do not act", arguments: [(3, 100, false), (2, 4, false), (2, 10, true), (1, 1, true)])
+    func massFailure(failing: Int, watched: Int, acts: Bool) {
+        let planner = CorrectionPlanner(playbooks: [playbook("p")])
+        let decision = planner.decide(situation(failed(), watched: watched, failing: failing))
+        if case .act = decision { #expect(acts) } else { #expect(!acts, "\(decision)") }
+    }
+
+    @Test("cooldown and backoff delay the next attempt; attempts run out into quarantine and one escalation")
+    func guardsAndEscalation() {
+        let rules = PlaybookGuard(cooldown: 60, maxAttempts: 3, window: 3600, backoffInitial: 10, backoffMax: 100, resetAfter: 600, onExhausted: .escalate)
+        let planner = CorrectionPlanner(playbooks: [playbook("p", steps: [.restart, .notify(.command(["/usr/bin/logger", "x"]))], guardrails: rules)])
+        var state = GuardState()
+        state.record(start: now - 30, end: now - 20, succeeded: false, guard: rules)
+        #expect(planner.decide(situation(failed(), guards: ["p": state])) == .wait(until: now + 40, reason: "p may try again at \(Timestamp.rfc3339(seconds: now + 40)) (cooldown and backoff)"))
+        state.record(start: now - 15, end: now - 10, succeeded: false, guard: rules)
+        #expect(state.backoff(rules) == 20)
+        state.record(start: now - 5, end: now - 1, succeeded: false, guard: rules)
+        #expect(state.isQuarantined)
+        guard case .escalate(_, let escalating, _) = planner.decide(situation(failed(), guards: ["p": state])) else { Issue.record("expected an escalation"); return }
+        #expect(escalating.name == "p")
+        state.markEscalated()
+        guard case .none(let reason) = planner.decide(situation(failed(), guards: ["p": state])) else { Issue.record("quarantined means no action"); return }
+        #expect(reason.contains("quarantined"))
+        state.lift()
+        if case .act = planner.decide(situation(failed(), guards: ["p": state])) {} else { Issue.record("a person lifted it") }
+    }
+
+    @Test("backoff doubles up to its cap and resets after a healthy stretch")
+    func backoff() {
+        let rules = PlaybookGuard(cooldown: 0, maxAttempts: 100, window: 1e6, backoffInitial: 10, backoffMax: 300, resetAfter: 600)
+        var state = GuardState()
+        var delays: [Double] = []
+        for i in 0..<7 {
+            state.record(start: Double(i), end: Double(i), succeeded: false, guard: rules)
+            delays.append(state.backoff(rules))
+        }
+        #expect(delays == [10, 20, 40, 80, 160, 300, 300])
+        state.observeHealthy(since: 100, now: 650, guard: rules)
+        #expect(state.backoff(rules) == 300)
+        state.observeHealthy(since: 100, now: 700, guard: rules)
+        #expect(state.backoff(rules) == 0)
+    }
+
+    @Test("a quarantined playbook gives way to the next one that matches")
+    func fallThrough() {
+        let rules = PlaybookGuard(maxAttempts: 1, onExhausted: .stop)
+        var state = GuardState()
+        state.record(start: now - 100, end: now - 90, succeeded: false, guard: rules)
+        let planner = CorrectionPlanner(playbooks: [playbook("first", priority: 10, guardrails: rules), playbook("second")])
+        guard case .act(let plan) = planner.decide(situation(failed(), guards: ["first": state])) else { Issue.record("expected the second playbook"); return }
+        #expect(plan.playbook.name == "second")
+    }
+
+    @Test("dry-run comes from the planner or the playbook's mode")
+    func dryRun() {
+        for (global, mode, expected) in [(true, Playbook.Mode.active, true), (false, .dryRun, true), (false, .active, false)] {
+            let planner = CorrectionPlanner(playbooks: [playbook("p", mode: mode)], dryRun: global)
+            guard case .act(let plan) = planner.decide(situation(failed())) else { Issue.record("expected a plan"); continue }
+            #expect(plan.dryRun == expected)
+        }
+    }
+
+    @Test("matching by exit status, signal and journal expression")
+    func matching() {
+        let byStatus = PlaybookMatch(exitStatuses: [3])
+        #expect(byStatus.matches(failed().snapshot, health: .failed))
+        #expect(!PlaybookMatch(exitStatuses: [4]).matches(failed().snapshot, health: .failed))
+        let killed = unit("failed", "failed", result: "signal", code: 2, status: 9)
+        #expect(PlaybookMatch(signals: [9]).matches(killed, health: .failed))
+        #expect(!PlaybookMatch(exitStatuses: [9]).matches(killed, health: .failed))
+        let byJournal = PlaybookMatch(journal: "cannot (open|read) /etc/.*\\.conf")
+        #expect(byJournal.matches(killed, health: .failed, journal: ["starting", "cannot open /etc/app.conf"]))
+        #expect(!byJournal.matches(killed, health: .failed, journal: ["all good"]))
+        #expect(!byJournal.matches(killed, health: .failed, journal: nil))
+    }
+}
