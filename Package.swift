@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MedicTestSupport", "SystemdSandbox", "Medic"]
+            dependencies: ["MedicTestSupport", "SystemdSandbox", "SystemdBus", "Medic"]
         ),
     ],
     swiftLanguageModes: [.v6]

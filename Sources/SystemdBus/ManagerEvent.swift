@@ -4,7 +4,8 @@ public enum ManagerEvent: Sendable, Equatable {
     case propertiesChanged(unitPath: String, interface: String, changed: [String: BusValue], invalidated: [String])
     case unitNew(name: String, path: String)
     case unitRemoved(name: String, path: String)
-    case jobRemoved(id: UInt32, unit: String, result: String)
+    /// A job finished; `job` is its object path, `result` systemd's word for how (done, failed, ...).
+    case jobRemoved(id: UInt32, job: String, unit: String, result: String)
     /// `true` when a daemon-reload starts, `false` when it has finished.
     case reloading(Bool)
     /// The manager took its bus name again (e.g. after daemon-reexec): subscriptions must be renewed.
@@ -32,9 +33,9 @@ public enum ManagerEvent: Sendable, Equatable {
             else { self = .malformed("\(signal.member) with unexpected arguments"); return }
             self = signal.member == "UnitNew" ? .unitNew(name: name, path: path) : .unitRemoved(name: name, path: path)
         case (SystemdManager.managerInterface, "JobRemoved"):
-            guard args.count >= 4, let id = args[0].int64, let unit = args[2].string, let result = args[3].string
+            guard args.count >= 4, let id = args[0].int64, let job = args[1].string, let unit = args[2].string, let result = args[3].string
             else { self = .malformed("JobRemoved with unexpected arguments"); return }
-            self = .jobRemoved(id: UInt32(truncatingIfNeeded: id), unit: unit, result: result)
+            self = .jobRemoved(id: UInt32(truncatingIfNeeded: id), job: job, unit: unit, result: result)
         case (SystemdManager.managerInterface, "Reloading"):
             guard let active = args.first?.bool else { self = .malformed("Reloading with unexpected arguments"); return }
             self = .reloading(active)

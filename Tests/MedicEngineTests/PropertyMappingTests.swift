@@ -61,7 +61,7 @@ struct PropertyMappingTests {
         let manager = "org.freedesktop.systemd1.Manager"
         #expect(signal(manager, "UnitNew", [.string("a.service"), .objectPath("/u/a")]) == .unitNew(name: "a.service", path: "/u/a"))
         #expect(signal(manager, "UnitRemoved", [.string("a.service"), .objectPath("/u/a")]) == .unitRemoved(name: "a.service", path: "/u/a"))
-        #expect(signal(manager, "JobRemoved", [.uint32(4), .objectPath("/j"), .string("a.service"), .string("done")]) == .jobRemoved(id: 4, unit: "a.service", result: "done"))
+        #expect(signal(manager, "JobRemoved", [.uint32(4), .objectPath("/j"), .string("a.service"), .string("done")]) == .jobRemoved(id: 4, job: "/j", unit: "a.service", result: "done"))
         #expect(signal(manager, "Reloading", [.bool(false)]) == .reloading(false))
         #expect(signal("org.freedesktop.DBus", "NameOwnerChanged", [.string("org.freedesktop.systemd1"), .string(""), .string(":1.9")]) == .managerAppeared)
         #expect(signal("org.freedesktop.DBus", "NameOwnerChanged", [.string("org.freedesktop.systemd1"), .string(":1.9"), .string("")]) == .managerVanished)

@@ -1,0 +1,43 @@
+/// The manager methods that change units (`man 5 org.freedesktop.systemd1`). Each returns as soon as
+/// systemd accepted the request; `JobRunner` also waits for the job to finish.
+extension SystemdManager {
+    /// Unit methods that queue a job, by the name systemctl uses for them.
+    public enum JobVerb: String, Sendable, CaseIterable {
+        case start = "StartUnit"
+        case stop = "StopUnit"
+        case restart = "RestartUnit"
+        case reload = "ReloadUnit"
+    }
+
+    /// Queues a job for the unit (mode "replace", as systemctl does) and returns the job's object path.
+    public func enqueue(_ verb: JobVerb, unit: String, mode: String = "replace") async throws(BusError) -> String {
+        guard let path = try await callManager(verb.rawValue, [.string(unit), .string(mode)]).first?.string else {
+            throw BusError(operation: "\(verb.rawValue)(\(unit)) returned no job", errno: 74)
+        }
+        return path
+    }
+
+    /// Clears the unit's failed state and its start-limit counter.
+    public func resetFailed(unit: String) async throws(BusError) {
+        try await callManager("ResetFailedUnit", [.string(unit)])
+    }
+
+    /// Sends `signal` to the unit's `whom` processes ("main", "control" or "all").
+    public func kill(unit: String, whom: String, signal: Int32) async throws(BusError) {
+        try await callManager("KillUnit", [.string(unit), .string(whom), .int32(signal)])
+    }
+
+    /// Sets unit properties; with `runtime` the change lasts until the next reboot only.
+    public func setProperties(unit: String, runtime: Bool, _ properties: [(String, BusArgument)]) async throws(BusError) {
+        let values = properties.map { BusArgument.structure([.string($0.0), .variant($0.1)]) }
+        try await callManager("SetUnitProperties", [.string(unit), .bool(runtime), .array(elementSignature: "(sv)", values)])
+    }
+
+    /// The object path of a loaded unit.
+    public func unitPath(_ name: String) async throws(BusError) -> String {
+        guard let path = try await callManager("GetUnit", [.string(name)]).first?.string else {
+            throw BusError(operation: "GetUnit(\(name)) returned no path", errno: 74)
+        }
+        return path
+    }
+}
