@@ -1,15 +1,18 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MedicConfig
 import MedicCore
 import MedicEngine
+import MedicStore
 import SystemdJournal
 
-/// `medic demo`: creates a few deliberately unhealthy units and shows Medic's status and watch on them.
+/// `medic demo`: creates a few deliberately unhealthy units and runs Medic's supervisor on them: live
+/// transitions, recorded history, and their error budgets over a one-minute SLO.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Create demo units (one per health class), then show status and watch them.",
+        abstract: "Create demo units (one per health class) and run the supervisor on them: transitions, status, SLOs.",
         discussion: "Uses the running systemd; where none runs (or with --sandbox) starts a real systemd --user in a private mount namespace, which needs root. Everything created is removed at the end or on Ctrl-C."
     )
 
@@ -31,12 +34,27 @@ struct DemoCommand: AsyncParsableCommand {
         try target.installDemoUnits()
 
         let patterns = [try UnitPattern("\(DemoUnits.prefix)*"), try UnitPattern(DemoUnits.bogus)]
-        let watcher = UnitWatcher(address: target.address, patterns: patterns, logger: Logger(label: "medic.demo"))
+        // A one-minute SLO so that budgets move within the demo.
+        let configuration = MedicConfiguration(watch: patterns, slo: SLOPolicy(defaultSpec: SLOSpec(objective: 0.95, window: 60, rules: [
+            BurnRateRule(severity: .page, longWindow: 20, shortWindow: 5, threshold: 2),
+            BurnRateRule(severity: .ticket, longWindow: 60, shortWindow: 20, threshold: 1),
+        ])))
+        let stateDirectory = NSTemporaryDirectory() + "medic-demo-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: stateDirectory) }
+        let store = try MedicStore(path: stateDirectory + "/medic.db")
+        var logger = Logger(label: "medic.demo")
+        logger.logLevel = .notice
+        let watcher = UnitWatcher(address: target.address, patterns: patterns, logger: logger)
+        var supervisor = SupervisorService(watcher: watcher, store: store, configuration: configuration, logger: logger)
+        let address = target.address
+        supervisor.onEvent = { event in WatchCommand.report(event, json: false, address: address) }
+        let running = supervisor
         let duration = self.duration
-        Output.line("\nWatching for \(Int(duration)) s; the demo kills \(DemoUnits.web) with SIGKILL after 3 s. Ctrl-C ends it early.\n")
+        Output.line("\nRunning the supervisor (as `medic run` does) for \(Int(duration)) s with a 95 % SLO over 1 min;")
+        Output.line("the demo kills \(DemoUnits.web) with SIGKILL after 3 s. Ctrl-C ends it early.\n")
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                try? await watcher.run { event in WatchCommand.report(event, json: false, address: target.address) }
+                do { try await running.run() } catch { Output.error("\(error)") }
             }
             group.addTask {
                 try? await Task.sleep(for: .seconds(min(3, duration)))
@@ -47,7 +65,8 @@ struct DemoCommand: AsyncParsableCommand {
                 try? await Task.sleep(for: .seconds(max(0, duration - 3)))
             }
             group.addTask { await Interrupt.wait() }
-            // Whichever ends first (the time is up, or Ctrl-C) ends the demo.
+            // Whichever ends first (the time is up, or Ctrl-C) ends the demo; the supervisor then
+            // writes what is pending and closes its session.
             _ = await group.next()
             group.cancelAll()
         }
@@ -56,6 +75,11 @@ struct DemoCommand: AsyncParsableCommand {
         for line in StatusTable.lines(units) { Output.line(line) }
         Output.line("")
         Output.line(SummaryReport(HealthSummary(units)).text)
+        Output.line("\nError budgets from the recorded history (medic slo):\n")
+        let now = Date().timeIntervalSince1970
+        let knownUntil = SLOQuery.knownUntil(try await store.lastSession(), now: now, heartbeat: 2)
+        let reports = try await SLOQuery(store: store, configuration: configuration).reports(now: now, knownUntil: knownUntil)
+        for line in SLOTable.lines(reports) { Output.line(line) }
         let crash = "medic-demo-crash.service"
         Output.line("\nLast journal lines of \(crash) (medic logs \(crash)):\n")
         do {

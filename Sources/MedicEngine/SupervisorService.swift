@@ -46,11 +46,17 @@ public struct SupervisorService: Service {
         } catch is CancellationError {
             // Shutting down.
         } catch {
-            try? await recorder.stop()
+            try? await Self.finish(recorder)
             throw error
         }
-        try await recorder.stop()
+        try await Self.finish(recorder)
         logger.notice("stopped; history written")
+    }
+
+    /// Writes what is pending and closes the session even when the surrounding task was cancelled
+    /// (a cancelled task's database writes would be refused): the write runs in a task of its own.
+    private static func finish(_ recorder: TimelineRecorder) async throws {
+        try await Task { try await recorder.stop() }.value
     }
 
     private func watch(into recorder: TimelineRecorder) async throws {
