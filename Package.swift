@@ -57,8 +57,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore"]),
-        .testTarget(name: "MedicConfigTests", dependencies: ["MedicConfig", "MedicCore"]),
+        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicTestSupport"]),
+        .testTarget(name: "MedicConfigTests", dependencies: ["MedicConfig", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicStoreTests", dependencies: ["MedicStore", "MedicCore"]),
         .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "MedicStore", "SystemdBus"]),
         // Runs the real `medic` against real sandboxed managers; fakes live only in unit tests.

@@ -1,6 +1,7 @@
 import Foundation
 import MedicConfig
 import MedicCore
+import MedicTestSupport
 import Testing
 
 @Suite("Playbook files")
