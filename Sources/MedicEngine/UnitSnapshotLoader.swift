@@ -46,7 +46,7 @@ public struct UnitSnapshotLoader: Sendable {
                 next += 1
                 group.addTask {
                     do throws(BusError) {
-                        let properties = try await manager.allProperties(of: path)
+                        let properties = try await manager.properties(of: path, keeping: UnitSnapshot.healthProperties)
                         return .success(UnitSnapshot(properties: properties, clock: clock).map { Loaded(path: path, snapshot: $0) })
                     } catch where error.name == "org.freedesktop.DBus.Error.UnknownObject" {
                         return .success(nil)

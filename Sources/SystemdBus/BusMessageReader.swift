@@ -53,6 +53,27 @@ public struct BusMessageReader: ~Copyable {
         }
     }
 
+    /// Reads an `a{sv}` property dictionary, decoding only the properties named in `keeping` and
+    /// skipping the others unread (systemd sends hundreds per unit; Medic needs a few dozen).
+    public func readProperties(keeping: Set<String>) throws(BusError) -> [String: BusValue] {
+        try BusError.check(sd_bus_message_enter_container(message, CChar(UInt8(ascii: "a")), "{sv}"), "entering a property dictionary")
+        var result: [String: BusValue] = [:]
+        while true {
+            let entered = sd_bus_message_enter_container(message, CChar(UInt8(ascii: "e")), "sv")
+            try BusError.check(entered, "entering a property")
+            if entered == 0 { break }
+            let name = try readString(CChar(UInt8(ascii: "s")))
+            if keeping.contains(name), let value = try readNext() {
+                result[name] = value.unwrapped
+            } else {
+                try BusError.check(sd_bus_message_skip(message, "v"), "skipping property \(name)")
+            }
+            try BusError.check(sd_bus_message_exit_container(message), "leaving a property")
+        }
+        try BusError.check(sd_bus_message_exit_container(message), "leaving a property dictionary")
+        return result
+    }
+
     private func readBasic(_ type: CChar) throws(BusError) -> BusValue {
         switch UInt8(bitPattern: type) {
         case UInt8(ascii: "y"): var v: UInt8 = 0; try read(type, &v); return .byte(v)

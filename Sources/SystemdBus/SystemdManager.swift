@@ -73,6 +73,15 @@ public struct SystemdManager: Sendable {
         return properties
     }
 
+    /// Only the named properties of every interface of the object at `path`; the rest are skipped
+    /// without being decoded.
+    public func properties(of path: String, keeping names: Set<String>) async throws(BusError) -> [String: BusValue] {
+        try await bus.call(
+            destination: Self.destination, path: path, interface: "org.freedesktop.DBus.Properties",
+            member: "GetAll", arguments: [.string("")]
+        ) { reader throws(BusError) in try reader.readProperties(keeping: names) }
+    }
+
     /// Calls a manager method with the given arguments.
     @discardableResult
     public func callManager(_ member: String, _ arguments: [BusArgument] = []) async throws(BusError) -> [BusValue] {
