@@ -26,9 +26,17 @@ struct CgroupTree: Sendable {
         }
     }
 
-    /// Removes the tree's directories, deepest first (a cgroup can only be removed once empty).
+    /// Removes the tree's directories, deepest first (a cgroup can only be removed once empty). Killed
+    /// processes leave their cgroups a moment after the signal, so it tries again for up to 2 s.
     func remove() {
-        for directory in directories().sorted(by: { $0.count > $1.count }) { rmdir(directory) }
+        for _ in 0..<100 {
+            let remaining = directories()
+            if remaining.isEmpty { return }
+            for directory in remaining.sorted(by: { $0.count > $1.count }) { rmdir(directory) }
+            if directories().isEmpty { return }
+            for pid in processes() { kill(pid, SIGKILL) }
+            usleep(20_000)
+        }
     }
 
     private func directories() -> [String] {
