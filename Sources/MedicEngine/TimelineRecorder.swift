@@ -104,6 +104,7 @@ public actor TimelineRecorder {
             cause: unit.verdict.cause.rawValue,
             reason: unit.verdict.reason,
             result: s.result,
+            exitCode: s.execMainCode,
             exitStatus: s.execMainStatus,
             invocationID: s.invocationID
         )

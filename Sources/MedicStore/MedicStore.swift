@@ -40,6 +40,7 @@ public final class MedicStore: Sendable {
                 t.column("cause", .text).notNull()
                 t.column("reason", .text).notNull()
                 t.column("result", .text)
+                t.column("exitCode", .integer)
                 t.column("exitStatus", .integer)
                 t.column("invocationID", .text)
                 t.column("isGap", .boolean).notNull()

@@ -13,6 +13,7 @@ struct ObservationRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var cause: String
     var reason: String
     var result: String?
+    var exitCode: Int32?
     var exitStatus: Int32?
     var invocationID: String?
     var isGap: Bool
@@ -26,6 +27,7 @@ struct ObservationRecord: Codable, FetchableRecord, MutablePersistableRecord {
         cause = stored.cause
         reason = stored.reason
         result = stored.result
+        exitCode = stored.exitCode
         exitStatus = stored.exitStatus
         invocationID = stored.invocationID
         isGap = stored.observation.isGap
@@ -34,7 +36,7 @@ struct ObservationRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var model: StoredObservation {
         var observation = StateObservation(time: Double(time) / 1_000_000, activeState: activeState, subState: subState, health: Health(rawValue: health) ?? .unknown)
         observation.isGap = isGap
-        return StoredObservation(unit: unit, observation: observation, cause: cause, reason: reason, result: result, exitStatus: exitStatus, invocationID: invocationID)
+        return StoredObservation(unit: unit, observation: observation, cause: cause, reason: reason, result: result, exitCode: exitCode, exitStatus: exitStatus, invocationID: invocationID)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -8,16 +8,19 @@ public struct StoredObservation: Sendable, Equatable {
     public var cause: String
     public var reason: String
     public var result: String?
-    /// Exit status, or the signal number when the main process was killed.
+    /// How the main process ended (CLD_* code: 1 exited, 2 killed, 3 dumped core).
+    public var exitCode: Int32?
+    /// Exit status, or the signal number when the main process was killed (see `exitCode`).
     public var exitStatus: Int32?
     public var invocationID: String?
 
-    public init(unit: String, observation: StateObservation, cause: String = "", reason: String = "", result: String? = nil, exitStatus: Int32? = nil, invocationID: String? = nil) {
+    public init(unit: String, observation: StateObservation, cause: String = "", reason: String = "", result: String? = nil, exitCode: Int32? = nil, exitStatus: Int32? = nil, invocationID: String? = nil) {
         self.unit = unit
         self.observation = observation
         self.cause = cause
         self.reason = reason
         self.result = result
+        self.exitCode = exitCode
         self.exitStatus = exitStatus
         self.invocationID = invocationID
     }

@@ -6,7 +6,7 @@ import Testing
 @Suite("The store")
 struct MedicStoreTests {
     func observation(_ unit: String, _ time: Double, _ active: String, _ health: Health = .healthy) -> StoredObservation {
-        StoredObservation(unit: unit, observation: StateObservation(time: time, activeState: active, subState: "x", health: health), cause: "state", reason: "r", result: "success", exitStatus: 3, invocationID: "ab")
+        StoredObservation(unit: unit, observation: StateObservation(time: time, activeState: active, subState: "x", health: health), cause: "state", reason: "r", result: "success", exitCode: 1, exitStatus: 3, invocationID: "ab")
     }
 
     @Test("observations round-trip with microsecond times, in order, with the one in effect at the start")
@@ -22,6 +22,8 @@ struct MedicStoreTests {
         #expect(timeline.map(\.observation.time) == [200.5, 300.25])
         #expect(timeline[0].observation.health == .failed)
         #expect(timeline[0].exitStatus == 3)
+        #expect(timeline[0].exitCode == 1)
+        #expect(timeline[0].invocationID == "ab")
         let all = try await store.observations(of: "a.service", from: 0)
         #expect(all.first?.observation.time == 100.000001)
         #expect(try await store.units() == ["a.service", "b.service"])
