@@ -41,13 +41,15 @@ let package = Package(
         .target(
             name: "MedicEngine",
             dependencies: [
-                "MedicCore", "MedicConfig", "MedicStore", "SystemdBus",
+                "MedicCore", "MedicConfig", "MedicStore", "SystemdBus", "ProcessRunner",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Child processes from argv lists (posix_spawn + waitpid), for commands and the sandbox.
+        .target(name: "ProcessRunner"),
         // A real `systemd --user` in a private mount namespace, for tests and the demo.
-        .target(name: "SystemdSandbox"),
+        .target(name: "SystemdSandbox", dependencies: ["ProcessRunner"]),
         .executableTarget(
             name: "Medic",
             dependencies: [

@@ -85,7 +85,9 @@ public enum PlaybookLoader {
             if directory.isEmpty { directory = FileManager.default.currentDirectoryPath }
             while true {
                 var dirInfo = stat()
-                if stat(directory, &dirInfo) == 0, let refusal = unsafe(dirInfo, owner: owner) {
+                // A root-owned sticky directory (/tmp) is safe above ours: nobody else can rename or
+                // remove an entry they do not own in it.
+                if stat(directory, &dirInfo) == 0, !(dirInfo.st_uid == 0 && dirInfo.st_mode & S_ISVTX != 0), let refusal = unsafe(dirInfo, owner: owner) {
                     return problem("refused: its directory \(directory) \(refusal)")
                 }
                 let parent = (directory as NSString).deletingLastPathComponent

@@ -53,11 +53,17 @@ struct CorrectionPlannerTests {
         if case .act = decision { #expect(acts) } else { #expect(!acts, "\(decision)") }
     }
 
-    @Test("protected units are never touched", arguments: ["dbus.service", "systemd-journald.service", "user@1000.service", "app.slice", "multi-user.target", "init.scope", "medic.service", "payments.service"])
+    @Test("protected units are never touched", arguments: ["dbus.service", "systemd-journald.service", "user@1000.service", "app.slice", "multi-user.target", "init.scope", "medic.service", "medic@x.service", "payments.service"])
     func protected(name: String) {
         let planner = CorrectionPlanner(playbooks: [playbook("p")], protection: ProtectionPolicy(extra: [try! UnitPattern("payments.service")]))
         guard case .none(let reason) = planner.decide(situation(failed(name))) else { Issue.record("must not act on \(name)"); return }
         #expect(reason.contains("protected"))
+    }
+
+    @Test("units merely named like Medic are not protected")
+    func notMedic() {
+        #expect(!ProtectionPolicy().isProtected("medic-test-app.service"))
+        #expect(!ProtectionPolicy().isProtected("web.service"))
     }
 
     @Test("Medic does not fight systemd: queued job, auto-restart, pending Restart=, transitions")

@@ -35,6 +35,15 @@ public struct CorrectionPlan: Sendable, Equatable {
     /// True when nothing may be changed (global dry-run or the playbook's mode).
     public var dryRun: Bool
     public var reason: String
+
+    public init(unit: String, playbook: Playbook, steps: [PlannedStep], alternatives: [String], dryRun: Bool, reason: String) {
+        self.unit = unit
+        self.playbook = playbook
+        self.steps = steps
+        self.alternatives = alternatives
+        self.dryRun = dryRun
+        self.reason = reason
+    }
 }
 
 /// The decision for one unit at one moment.

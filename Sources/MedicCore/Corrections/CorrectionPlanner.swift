@@ -6,6 +6,8 @@ public struct CorrectionPlanner: Sendable {
     public var limits: CorrectionLimits
     /// Global dry-run (`medic run --dry-run`).
     public var dryRun: Bool
+    /// An operator asked for a correction now (`medic heal`): triggers are not waited for.
+    public var manual = false
 
     public init(playbooks: [Playbook], protection: ProtectionPolicy = ProtectionPolicy(), limits: CorrectionLimits = CorrectionLimits(), dryRun: Bool = false) {
         self.playbooks = playbooks
@@ -108,6 +110,7 @@ public struct CorrectionPlanner: Sendable {
     }
 
     private func triggered(_ trigger: Playbook.Trigger, _ s: Situation) -> Bool {
+        if manual { return true }
         switch trigger {
         case .failure: return s.unit.verdict.health == .failed
         case .fastBurn: return (s.budget ?? .ok) >= .breached

@@ -3,7 +3,7 @@
 public struct ProtectionPolicy: Sendable, Equatable {
     public static let builtIn: [UnitPattern] = [
         "dbus.service", "dbus.socket", "dbus-broker.service", "systemd-journald.service", "systemd-journald*.socket",
-        "systemd-journald@*.service", "user@*.service", "*.slice", "*.target", "init.scope", "medic.service", "medic*.service",
+        "systemd-journald@*.service", "user@*.service", "*.slice", "*.target", "init.scope", "medic.service", "medic@*.service",
     ].map { try! UnitPattern($0) }
 
     public var extra: [UnitPattern]

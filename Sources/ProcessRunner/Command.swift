@@ -39,7 +39,7 @@ public enum Command {
             let candidate = "\(directory)/\(program)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw SandboxError("\(program) not found in PATH")
+        throw ProcessError("\(program) not found in PATH")
     }
 }
 

@@ -38,7 +38,7 @@ public final class ChildProcess: @unchecked Sendable {
         standardOutput: Destination = .null,
         standardError: Destination = .null
     ) throws -> ChildProcess {
-        guard let program = arguments.first else { throw SandboxError("no command given") }
+        guard let program = arguments.first else { throw ProcessError("no command given") }
         let path = try Command.resolve(program)
         // pipe() and FD_CLOEXEC are two steps: no other spawn may run in between, or it would inherit
         // the write end and keep our reader from ever seeing end-of-file.
@@ -61,7 +61,7 @@ public final class ChildProcess: @unchecked Sendable {
             case .pipe:
                 var ends: [Int32] = [-1, -1]
                 guard pipe(&ends) == 0 else {
-                    throw SandboxError("cannot create a pipe: \(String(cString: strerror(errno)))")
+                    throw ProcessError("cannot create a pipe: \(String(cString: strerror(errno)))")
                 }
                 _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
                 _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
@@ -81,7 +81,7 @@ public final class ChildProcess: @unchecked Sendable {
         let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
         guard result == 0 else {
             parentEnds.filter { $0 >= 0 }.forEach { Glibc.close($0) }
-            throw SandboxError("cannot start \(program): \(String(cString: strerror(result)))")
+            throw ProcessError("cannot start \(program): \(String(cString: strerror(result)))")
         }
         return ChildProcess(pid: pid, standardOutput: parentEnds[0], standardError: parentEnds[1])
     }

@@ -1,0 +1,168 @@
+import Foundation
+import MedicCore
+import ProcessRunner
+import SystemdBus
+
+/// Carries a `CorrectionPlan` out: runs its steps through `UnitActions`, verifies the unit recovered,
+/// and rolls back what it changed when it did not. In dry-run it records the plan and changes nothing.
+public struct CorrectionExecutor: Sendable {
+    public var actions: any UnitActions
+    /// Verification: (unit, healthy-for, within) -> outcome and detail.
+    public var verify: @Sendable (String, Double, Double) async -> (Bool, String)
+    public var clock: WallClock
+    /// How long a job may take before the step counts as failed.
+    public var jobTimeout: Double = 90
+    /// Called as each step ends, for live output.
+    public var onStep: @Sendable (StepRecord) -> Void = { _ in }
+
+    public init(actions: any UnitActions, clock: WallClock = .system, verify: @escaping @Sendable (String, Double, Double) async -> (Bool, String)) {
+        self.actions = actions
+        self.clock = clock
+        self.verify = verify
+    }
+
+    public func execute(_ plan: CorrectionPlan, unit snapshot: UnitSnapshot) async -> CorrectionReport {
+        let started = clock.now()
+        var report = CorrectionReport(unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, steps: [], verification: nil, outcome: .failed, started: started, ended: started)
+        if plan.dryRun {
+            for planned in plan.steps { record(&report, planned.step.action, at: clock.now(), outcome: "dry-run", error: nil) }
+            report.outcome = .dryRun
+            report.verification = "not verified: dry-run changes nothing"
+            report.ended = clock.now()
+            return report
+        }
+        var executed: [(PlannedStep, UInt64?)] = []
+        var failed = false
+        for planned in plan.steps {
+            let begin = clock.now()
+            do {
+                let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot)
+                executed.append((planned, captured))
+                record(&report, planned.step.action, at: begin, outcome: "done", error: nil)
+            } catch {
+                record(&report, planned.step.action, at: begin, outcome: "failed", error: "\(error)")
+                if case .notify = planned.step { continue }  // a failed notification does not fail the fix
+                failed = true
+                break
+            }
+        }
+        if !failed {
+            let (verified, detail) = await verify(plan.unit, plan.playbook.verify.healthyFor, plan.playbook.verify.within)
+            report.verification = detail
+            if verified {
+                report.outcome = .recovered
+                report.ended = clock.now()
+                return report
+            }
+        } else {
+            report.verification = "not verified: a step failed"
+        }
+        if plan.playbook.rollback == .automatic {
+            for (planned, captured) in executed.reversed() {
+                let begin = clock.now()
+                do {
+                    guard let action = try await undo(planned, captured: captured, on: plan.unit, snapshot: snapshot) else { continue }
+                    record(&report, action, at: begin, outcome: "undone", error: nil, rollback: true)
+                } catch {
+                    record(&report, "undo \(planned.step.action)", at: begin, outcome: "failed", error: "\(error)", rollback: true)
+                }
+            }
+            report.outcome = .rolledBack
+        } else {
+            report.outcome = .failed
+        }
+        report.ended = clock.now()
+        return report
+    }
+
+    private func record(_ report: inout CorrectionReport, _ action: String, at begin: Double, outcome: String, error: String?, rollback: Bool = false) {
+        let step = StepRecord(action: action, started: begin, ended: clock.now(), outcome: outcome, error: error, isRollback: rollback)
+        report.steps.append(step)
+        onStep(step)
+    }
+
+    /// Runs one step; returns the property value it replaced, for set-property.
+    private func perform(_ step: PlaybookStep, on unit: String, snapshot: UnitSnapshot) async throws -> UInt64? {
+        switch step {
+        case .restart: try await job(.restart, unit)
+        case .start: try await job(.start, unit)
+        case .stop: try await job(.stop, unit)
+        case .reload: try await job(.reload, unit)
+        case .resetFailed: try await actions.resetFailed(unit)
+        case .kill(let signal, let whom): try await actions.kill(unit, whom: whom.rawValue, signal: signal)
+        case .setProperty(let name, let change, let limit):
+            let current = try await actions.property(name, of: unit)
+            let value = try PropertyArithmetic.newValue(for: name, change: change, current: current, limit: limit)
+            try await actions.setProperty(name, of: unit, to: value)
+            return current
+        case .run(let argv, _, let timeout, let user):
+            try await CommandStep.run(argv, user: user, timeout: timeout, unit: snapshot)
+        case .wait(let seconds):
+            try await Task.sleep(for: .seconds(seconds))
+        case .notify(.command(let argv)):
+            try await CommandStep.run(argv, user: nil, timeout: 30, unit: snapshot)
+        case .notify(.webhook(let url)):
+            throw CommandStep.Failure(description: "webhook notifications are not supported yet (\(url))")
+        }
+        return nil
+    }
+
+    /// Undoes one executed step; returns the action's name, or nil when there was nothing to undo.
+    private func undo(_ planned: PlannedStep, captured: UInt64?, on unit: String, snapshot: UnitSnapshot) async throws -> String? {
+        switch planned.undo {
+        case .nothing:
+            return nil
+        case .step(let inverse):
+            _ = try await perform(inverse, on: unit, snapshot: snapshot)
+            return inverse.action
+        case .restoreProperty(let name):
+            guard let captured else { throw CommandStep.Failure(description: "the previous \(name) was not captured") }
+            try await actions.setProperty(name, of: unit, to: captured)
+            return "restore \(name)"
+        }
+    }
+
+    private func job(_ verb: SystemdManager.JobVerb, _ unit: String) async throws {
+        let outcome = try await actions.job(verb, unit: unit, timeout: jobTimeout)
+        guard outcome.succeeded else {
+            throw CommandStep.Failure(description: outcome == .timedOut ? "the job did not finish within \(Int(jobTimeout)) s" : "the job ended \(outcomeWord(outcome))")
+        }
+    }
+
+    private func outcomeWord(_ outcome: JobRunner.Outcome) -> String {
+        if case .finished(let word) = outcome { return word }
+        return "without a result"
+    }
+}
+
+/// The `run` and command `notify` steps: argv lists, never a shell, with the unit in the environment.
+enum CommandStep {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ argv: [String], user: String?, timeout: Double, unit: UnitSnapshot) async throws {
+        var environment = ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+        environment["MEDIC_UNIT"] = unit.name
+        environment["MEDIC_RESULT"] = unit.result ?? ""
+        environment["MEDIC_EXIT_STATUS"] = unit.execMainStatus.map(String.init) ?? ""
+        environment["MEDIC_HEALTH_STATE"] = "\(unit.activeState)/\(unit.subState)"
+        let command = user.map { ["/usr/sbin/runuser", "-u", $0, "--"] + argv } ?? argv
+        let child = try ChildProcess.spawn(command, environment: environment)
+        let status: Int32? = await withTaskGroup(of: Int32?.self) { group in
+            group.addTask { await Task.detached { child.wait() }.value }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(timeout))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            if first == nil {
+                child.signal(SIGKILL)
+            }
+            group.cancelAll()
+            return first
+        }
+        guard let status else { throw Failure(description: "\(argv[0]) did not finish within \(Int(timeout)) s and was killed") }
+        guard status == 0 else { throw Failure(description: "\(argv[0]) exited with status \(status)") }
+    }
+}

@@ -1,0 +1,34 @@
+import MedicCore
+
+/// One executed (or, in dry-run, planned) step: when, what, and how it ended.
+public struct StepRecord: Sendable, Equatable {
+    public var action: String
+    /// Seconds since the epoch.
+    public var started: Double
+    public var ended: Double
+    /// "done", "failed", "dry-run", "undone", ...
+    public var outcome: String
+    public var error: String?
+    /// True for steps run to roll back.
+    public var isRollback: Bool
+}
+
+/// The whole story of one correction attempt.
+public struct CorrectionReport: Sendable, Equatable {
+    /// How the attempt ended.
+    public enum Outcome: String, Sendable {
+        case recovered
+        case rolledBack = "rolled-back"
+        case failed
+        case dryRun = "dry-run"
+    }
+
+    public var unit: String
+    public var playbook: String
+    public var reason: String
+    public var steps: [StepRecord]
+    public var verification: String?
+    public var outcome: Outcome
+    public var started: Double
+    public var ended: Double
+}

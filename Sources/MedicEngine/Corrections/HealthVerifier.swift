@@ -1,0 +1,81 @@
+import Logging
+import MedicCore
+import Synchronization
+import SystemdBus
+
+/// Checks that a unit stays healthy without interruption for a while, within a deadline, from the
+/// manager's signals (a watcher on that one unit), so verification needs no polling.
+public struct HealthVerifier: Sendable {
+    public var address: BusAddress
+    public var clock: WallClock
+    public var logger: Logger
+
+    public init(address: BusAddress, clock: WallClock = .system, logger: Logger) {
+        self.address = address
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The outcome and a sentence for the history.
+    public func verify(unit: String, healthyFor: Double, within: Double) async -> (verified: Bool, detail: String) {
+        guard let pattern = try? UnitPattern(unit) else { return (false, "invalid unit name \(unit)") }
+        let start = clock.now()
+        let clock = self.clock
+        let progress = Progress()
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self)
+        let watcher = UnitWatcher(address: address, patterns: [pattern], clock: clock, logger: logger)
+        func wakeAt(_ time: Double) {
+            let delay = max(0, time - clock.now()) + 0.01
+            progress.timer.withLock { task in
+                task?.cancel()
+                task = Task {
+                    do { try await Task.sleep(for: .seconds(delay)) } catch { return }
+                    wake.yield()
+                }
+            }
+        }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    try await watcher.run { event in
+                        guard case .observed(let health, _) = event, health.name == pattern.text else { return }
+                        let now = clock.now()
+                        progress.state.withLock { s in
+                            s.last = "\(health.verdict.health.rawValue): \(health.verdict.reason)"
+                            s.since = health.verdict.health == .healthy ? (s.since ?? now) : nil
+                        }
+                        wake.yield()
+                    }
+                } catch {
+                    progress.state.withLock { $0.last = "cannot watch: \(error)" }
+                }
+            }
+            wakeAt(start + within)
+            var outcome = (false, "")
+            for await _ in wakes {
+                let now = clock.now()
+                let (since, last) = progress.state.withLock { ($0.since, $0.last) }
+                if let since, now - since >= healthyFor {
+                    outcome = (true, "healthy for \(FailureDescription.duration(now - since)) without interruption")
+                    break
+                }
+                if now - start >= within {
+                    outcome = (false, "not healthy for \(FailureDescription.duration(healthyFor)) within \(FailureDescription.duration(within)); last seen \(last)")
+                    break
+                }
+                if let since { wakeAt(min(since + healthyFor, start + within)) } else { wakeAt(start + within) }
+            }
+            progress.timer.withLock { $0?.cancel() }
+            group.cancelAll()
+            return outcome
+        }
+    }
+}
+
+/// What verification has seen so far, shared between the watcher and the deciding loop.
+private final class Progress: Sendable {
+    /// Since when the unit has been healthy without interruption, and the last state seen.
+    let state = Mutex<(since: Double?, last: String)>((nil, "no state seen"))
+    /// The pending wake-up at the next moment the outcome can be decided.
+    let timer = Mutex<Task<Void, Never>?>(nil)
+}

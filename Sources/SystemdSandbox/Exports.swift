@@ -1,0 +1,2 @@
+// The sandbox's users run commands against it with the same process helpers.
+@_exported import ProcessRunner

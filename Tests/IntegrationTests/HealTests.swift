@@ -1,0 +1,123 @@
+import Foundation
+import MedicTestSupport
+import SystemdSandbox
+import Testing
+
+/// `medic heal` correcting real units on a sandboxed systemd: restart and verify, roll back what did
+/// not help (checked on the bus), change nothing in dry-run, never touch protected units.
+@Suite("medic heal on a real systemd")
+struct HealTests {
+    /// Writes playbooks into a directory of the sandbox and returns it.
+    func playbooks(_ files: [String: String], in sandbox: SystemdSandbox) throws -> String {
+        let directory = sandbox.runtimeDirectory + "/playbooks"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8) }
+        return directory
+    }
+
+    func heal(_ arguments: [String], in sandbox: SystemdSandbox) throws -> CommandResult {
+        try MedicBinary.run(["heal", "--bus-address", sandbox.busAddress] + arguments, in: sandbox)
+    }
+
+    func show(_ property: String, _ unit: String, in sandbox: SystemdSandbox) throws -> String {
+        try sandbox.systemctl("show", "-P", property, unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static let restart = """
+        name: restart-quick
+        priority: 10
+        trigger: failure
+        match: {health: failed, results: [exit-code, signal]}
+        steps: [restart]
+        verify: {healthy-for: 1s, within: 10s}
+        """
+
+    @Test("a unit that failed with exit-code is restarted and verified healthy")
+    func restartAndVerify() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("heal-me")
+            let flag = sandbox.runtimeDirectory + "/\(name).ok"
+            try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
+            _ = try sandbox.systemctl("start", name)
+            _ = try sandbox.run(["systemctl", "--user", "is-failed", name])
+            let directory = try playbooks(["restart.yaml": Self.restart], in: sandbox)
+            _ = FileManager.default.createFile(atPath: flag, contents: nil)
+            let result = try heal(["--playbooks", directory, name], in: sandbox)
+            #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+            #expect(result.standardOutput.contains("plan: restart-quick (priority 10) matches failed: failed: exit-code status=3"))
+            #expect(result.standardOutput.contains("step: restart: done"))
+            #expect(result.standardOutput.contains("verification: healthy for 1s without interruption"))
+            #expect(result.standardOutput.contains("outcome: recovered"))
+            #expect(try show("ActiveState", name, in: sandbox) == "active")
+        }
+    }
+
+    @Test("a fix that does not verify is rolled back: the property is back to its old value on the bus")
+    func rollback() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("hopeless")
+            try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'exit 3'\n"])
+            _ = try sandbox.systemctl("start", name)
+            let before = try show("MemoryMax", name, in: sandbox)
+            let directory = try playbooks(["memory.yaml": """
+                name: more-memory
+                trigger: failure
+                steps:
+                  - set-property: {name: MemoryMax, value: 256M}
+                  - restart
+                verify: {healthy-for: 1s, within: 3s}
+                rollback: automatic
+                """], in: sandbox)
+            let result = try heal(["--playbooks", directory, name], in: sandbox)
+            #expect(result.status == 3)
+            #expect(result.standardOutput.contains("step: set-property: done"))
+            #expect(result.standardOutput.contains("rollback: restore MemoryMax: undone"))
+            #expect(result.standardOutput.contains("outcome: rolled-back"))
+            #expect(try show("MemoryMax", name, in: sandbox) == before)
+            #expect(before == "infinity")
+        }
+    }
+
+    @Test("dry-run prints the plan and starts no job on the manager")
+    func dryRun() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("untouched")
+            try sandbox.runService(name, ["/bin/sh", "-c", "exit 3"], wait: true)
+            let invocation = try show("InvocationID", name, in: sandbox)
+            let directory = try playbooks(["restart.yaml": Self.restart], in: sandbox)
+            let result = try heal(["--dry-run", "--playbooks", directory, name], in: sandbox)
+            #expect(result.status == 0)
+            #expect(result.standardOutput.contains("(dry-run)"))
+            #expect(result.standardOutput.contains("step: restart: dry-run"))
+            #expect(result.standardOutput.contains("outcome: dry-run"))
+            #expect(try show("InvocationID", name, in: sandbox) == invocation)
+            #expect(try show("NRestarts", name, in: sandbox) == "0")
+            #expect(try show("ActiveState", name, in: sandbox) == "failed")
+        }
+    }
+
+    @Test("a protected unit is never touched")
+    func protected() throws {
+        try withSandbox { sandbox in
+            // The bus daemon is socket-activated: make sure it runs before noting its invocation.
+            _ = try MedicBinary.status(["dbus.service"], in: sandbox)
+            let invocation = try show("InvocationID", "dbus.service", in: sandbox)
+            let directory = try playbooks(["any.yaml": "name: anything\nsteps: [restart]\nverify: {healthy-for: 1s, within: 2s}\n"], in: sandbox)
+            let result = try heal(["--playbooks", directory, "dbus.service"], in: sandbox)
+            #expect(result.status == 1)
+            #expect(result.standardError.contains("not acting: dbus.service is protected"))
+            #expect(try show("InvocationID", "dbus.service", in: sandbox) == invocation)
+        }
+    }
+
+    @Test("an invalid playbook set is refused as a whole")
+    func invalidSet() throws {
+        try withSandbox { sandbox in
+            let directory = try playbooks(["good.yaml": Self.restart, "bad.yaml": "name: bad\nsteps: [explode]\n"], in: sandbox)
+            let result = try heal(["--playbooks", directory, "whatever.service"], in: sandbox)
+            #expect(result.status == 1)
+            #expect(result.standardError.contains("bad.yaml:2:9: steps[0]: unknown action 'explode'"))
+            #expect(result.standardError.contains("refusing an invalid playbook set (1 problems)"))
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import MedicCore
+import MedicEngine
+import Synchronization
+import SystemdBus
+import Testing
+
+/// Records what the executor asks of systemd; fine for unit tests of the executor's logic (the real
+/// bus is exercised by the heal integration tests).
+final class RecordingActions: UnitActions {
+    let calls = Mutex<[String]>([])
+    let properties = Mutex<[String: UInt64]>(["MemoryMax": UInt64.max])
+    let failingJobs: Set<String>
+
+    init(failingJobs: Set<String> = []) {
+        self.failingJobs = failingJobs
+    }
+
+    func job(_ verb: SystemdManager.JobVerb, unit: String, timeout: Double) async throws -> JobRunner.Outcome {
+        calls.withLock { $0.append("\(verb.rawValue) \(unit)") }
+        return failingJobs.contains(verb.rawValue) ? .finished("failed") : .finished("done")
+    }
+
+    func resetFailed(_ unit: String) async throws { calls.withLock { $0.append("ResetFailedUnit \(unit)") } }
+
+    func kill(_ unit: String, whom: String, signal: Int32) async throws { calls.withLock { $0.append("KillUnit \(unit) \(whom) \(signal)") } }
+
+    func property(_ name: String, of unit: String) async throws -> UInt64? { properties.withLock { $0[name] } }
+
+    func setProperty(_ name: String, of unit: String, to value: UInt64) async throws {
+        calls.withLock { $0.append("set \(name)=\(value)") }
+        properties.withLock { $0[name] = value }
+    }
+}
+
+@Suite("Carrying out corrections")
+struct CorrectionExecutorTests {
+    func plan(_ steps: [PlaybookStep], rollback: Playbook.Rollback = .automatic, dryRun: Bool = false) -> CorrectionPlan {
+        let playbook = Playbook(name: "p", steps: steps, verify: Verification(healthyFor: 1, within: 2), rollback: rollback)
+        return CorrectionPlan(unit: "web.service", playbook: playbook, steps: steps.map(PlannedStep.init), alternatives: [], dryRun: dryRun, reason: "test")
+    }
+
+    func run(_ plan: CorrectionPlan, actions: RecordingActions, verified: Bool) async -> CorrectionReport {
+        let executor = CorrectionExecutor(actions: actions) { _, _, _ in (verified, verified ? "ok" : "still failing") }
+        return await executor.execute(plan, unit: UnitSnapshot(name: "web.service"))
+    }
+
+    @Test("steps run in order and a verified correction is recovered")
+    func recovered() async {
+        let actions = RecordingActions()
+        let report = await run(plan([.resetFailed, .start]), actions: actions, verified: true)
+        #expect(report.outcome == .recovered)
+        #expect(actions.calls.withLock { $0 } == ["ResetFailedUnit web.service", "StartUnit web.service"])
+        #expect(report.steps.map(\.outcome) == ["done", "done"])
+    }
+
+    @Test("an unverified correction is rolled back in reverse, restoring captured properties")
+    func rollback() async {
+        let actions = RecordingActions()
+        let steps: [PlaybookStep] = [.setProperty(name: "MemoryMax", value: .absolute(.bytes(1 << 30)), limit: nil), .stop, .restart]
+        let report = await run(plan(steps), actions: actions, verified: false)
+        #expect(report.outcome == .rolledBack)
+        #expect(actions.calls.withLock { $0 } == [
+            "set MemoryMax=1073741824", "StopUnit web.service", "RestartUnit web.service",
+            "StartUnit web.service", "set MemoryMax=\(UInt64.max)",
+        ])
+        #expect(report.steps.filter(\.isRollback).map(\.action) == ["start", "restore MemoryMax"])
+    }
+
+    @Test("a failed step stops the correction, which is rolled back without verification")
+    func failedStep() async {
+        let actions = RecordingActions(failingJobs: ["RestartUnit"])
+        let report = await run(plan([.stop, .restart, .reload]), actions: actions, verified: true)
+        #expect(report.outcome == .rolledBack)
+        #expect(report.verification == "not verified: a step failed")
+        #expect(actions.calls.withLock { $0 } == ["StopUnit web.service", "RestartUnit web.service", "StartUnit web.service"])
+        #expect(report.steps.map(\.outcome) == ["done", "failed", "undone"])
+    }
+
+    @Test("with rollback none, an unverified correction stays as it is and has failed")
+    func noRollback() async {
+        let actions = RecordingActions()
+        let report = await run(plan([.stop], rollback: .none), actions: actions, verified: false)
+        #expect(report.outcome == .failed)
+        #expect(actions.calls.withLock { $0 } == ["StopUnit web.service"])
+    }
+
+    @Test("dry-run calls nothing and records every step")
+    func dryRun() async {
+        let actions = RecordingActions()
+        let report = await run(plan([.restart, .setProperty(name: "MemoryMax", value: .relativePercent(25), limit: .bytes(1 << 30))], dryRun: true), actions: actions, verified: true)
+        #expect(report.outcome == .dryRun)
+        #expect(actions.calls.withLock { $0 }.isEmpty)
+        #expect(report.steps.map(\.outcome) == ["dry-run", "dry-run"])
+    }
+
+    /// (current, change, cap, expected)
+    static let relativeCases: [(UInt64, PropertyChange, ResourceAmount?, UInt64)] = [
+        (100 << 20, .relativePercent(25), .bytes(1 << 30), 125 << 20),
+        (1000 << 20, .relativePercent(25), .bytes(1 << 30), 1 << 30),
+        (UInt64.max, .relativePercent(25), .bytes(1 << 30), 1 << 30),
+        (100, .relativePercent(-50), nil, 50),
+        (0, .absolute(.infinity), nil, UInt64.max),
+    ]
+
+    @Test("relative changes grow from the current value and stop at the cap")
+    func arithmetic() throws {
+        for (current, change, limit, expected) in Self.relativeCases {
+            #expect(try PropertyArithmetic.newValue(for: "MemoryMax", change: change, current: current, limit: limit) == expected)
+        }
+    }
+
+    @Test("CPUQuota percentages become microseconds per second; memory percentages are refused")
+    func percentages() throws {
+        #expect(try PropertyArithmetic.newValue(for: "CPUQuota", change: .absolute(.percent(50)), current: nil, limit: nil) == 500_000)
+        #expect(throws: PropertyArithmetic.Unsupported.self) {
+            try PropertyArithmetic.newValue(for: "MemoryMax", change: .absolute(.percent(50)), current: nil, limit: nil)
+        }
+    }
+}
