@@ -47,6 +47,30 @@ enum DemoUnits {
         """,
     ]
 
+    /// Quick playbooks for the demo's healing part (the shipped ones verify over 30 s and more).
+    static let playbooks: [String: String] = [
+        "demo-restart.yaml": """
+        name: demo-restart
+        description: Restart the killed web service and check it stays up.
+        priority: 10
+        trigger: failure
+        match: {units: "\(web)", health: failed}
+        steps: [restart]
+        verify: {healthy-for: 2s, within: 10s}
+        """,
+        "demo-more-memory.yaml": """
+        name: demo-more-memory
+        description: Give the crashing service more memory and restart it (it will not help).
+        trigger: failure
+        match: {units: "medic-demo-crash.service", health: failed}
+        steps:
+          - set-property: {name: MemoryMax, value: "+25%", max: 1G}
+          - restart
+        verify: {healthy-for: 2s, within: 4s}
+        rollback: automatic
+        """,
+    ]
+
     /// The units to start; the bogus one cannot start and the batch job waits for its timer.
     static let started = [web, "medic-demo-crash.service", "medic-demo-flap.service", "medic-demo-batch.timer"]
 }

@@ -44,49 +44,7 @@ struct HealCommand: AsyncParsableCommand {
             guard !playbooks.isEmpty else { throw MedicFailure("no playbook named \(playbookName) in \(paths.joined(separator: ", "))") }
         }
 
-        let address = manager.address
-        let health: UnitHealth
-        do {
-            guard let found = try await StatusReader(address: address, patterns: [pattern]).read().first else {
-                throw MedicFailure("\(pattern.text) is not loaded")
-            }
-            health = found
-        } catch let error as BusError {
-            throw MedicFailure(describeConnectionFailure(error, address: address))
-        }
-        Output.line("\(health.name): \(health.verdict.health.rawValue): \(health.verdict.reason)")
-
-        var planner = CorrectionPlanner(playbooks: playbooks, dryRun: dryRun)
-        planner.manual = true
-        let decision = planner.decide(.init(unit: health, now: Date().timeIntervalSince1970))
-        guard case .act(let plan) = decision else {
-            switch decision {
-            case .wait(_, let reason), .none(let reason), .escalate(_, _, let reason): throw MedicFailure("not acting: \(reason)")
-            case .act: fatalError("unreachable")
-            }
-        }
-        Output.line("plan: \(plan.reason)\(plan.dryRun ? " (dry-run)" : "")")
-        if !plan.alternatives.isEmpty { Output.line("alternatives, in order: \(plan.alternatives.joined(separator: ", "))") }
-
-        let runner: JobRunner
-        do {
-            runner = try await JobRunner.open(address)
-        } catch {
-            throw MedicFailure(describeConnectionFailure(error, address: address))
-        }
-        defer { runner.close() }
-        let verifier = HealthVerifier(address: address, logger: Logger(label: "medic.heal"))
-        var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner)) { unit, healthyFor, within in
-            Output.line("verifying: healthy for \(FailureDescription.duration(healthyFor)) within \(FailureDescription.duration(within))")
-            return await verifier.verify(unit: unit, healthyFor: healthyFor, within: within)
-        }
-        executor.onStep = { step in
-            let prefix = step.isRollback ? "rollback: " : "step: "
-            Output.line("\(prefix)\(step.action): \(step.outcome)\(step.error.map { " (\($0))" } ?? "")")
-        }
-        let report = await executor.execute(plan, unit: health.snapshot)
-        if let verification = report.verification { Output.line("verification: \(verification)") }
-        Output.line("outcome: \(report.outcome.rawValue)")
+        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun)
         switch report.outcome {
         case .recovered, .dryRun: return
         case .rolledBack, .failed: throw ExitCode(3)
