@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MedicTestSupport", "SystemdSandbox", "SystemdBus", "Medic"]
+            dependencies: ["MedicTestSupport", "SystemdSandbox", "SystemdBus", "MedicStore", "Medic"]
         ),
     ],
     swiftLanguageModes: [.v6]

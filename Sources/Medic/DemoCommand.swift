@@ -70,7 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
             _ = await group.next()
             group.cancelAll()
         }
-        if !Task.isCancelled { try await healingPart(target, stateDirectory: stateDirectory) }
+        if !Task.isCancelled { try await healingPart(target, stateDirectory: stateDirectory, store: store) }
         Output.line("\nFinal status:\n")
         let units = try await StatusReader(address: target.address, patterns: patterns).read()
         for line in StatusTable.lines(units) { Output.line(line) }
@@ -93,7 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// Heals the killed web service (dry-run first), then shows a fix that does not help being rolled back.
-    private func healingPart(_ target: DemoTarget, stateDirectory: String) async throws {
+    private func healingPart(_ target: DemoTarget, stateDirectory: String, store: MedicStore) async throws {
         let directory = stateDirectory + "/playbooks"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (name, text) in DemoUnits.playbooks { try (text + "\n").write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8) }
@@ -101,10 +101,10 @@ struct DemoCommand: AsyncParsableCommand {
         guard set.isValid else { throw MedicFailure("demo playbooks: \(set.problems.map(\.description).joined(separator: "; "))") }
         let web = try UnitPattern(DemoUnits.web), crash = try UnitPattern("medic-demo-crash.service")
         Output.line("\n-- medic heal --dry-run \(web.text)\n")
-        _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: true)
+        _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: true, store: store)
         Output.line("\n-- medic heal \(web.text)\n")
-        _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: false)
+        _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: false, store: store)
         Output.line("\n-- medic heal \(crash.text) (a fix that does not help, rolled back)\n")
-        _ = try? await Healing.heal(crash, playbooks: set.playbooks, address: target.address, dryRun: false)
+        _ = try? await Healing.heal(crash, playbooks: set.playbooks, address: target.address, dryRun: false, store: store)
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import MedicConfig
 import MedicCore
 import MedicEngine
+import MedicStore
 import SystemdBus
 
 /// `medic heal`: runs the best matching playbook on a unit now, printing each step.
@@ -15,6 +16,9 @@ struct HealCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var manager: ManagerOptions
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Where the correction is recorded (default /var/lib/medic as root, $XDG_STATE_HOME/medic otherwise).", valueName: "dir"))
+    var stateDirectory: String?
 
     @Option(name: .customLong("playbooks"), help: ArgumentHelp("Playbook files or directories (default: /etc/medic/playbooks as root, $XDG_CONFIG_HOME/medic/playbooks otherwise).", valueName: "path"))
     var playbookPaths: [String] = []
@@ -44,7 +48,14 @@ struct HealCommand: AsyncParsableCommand {
             guard !playbooks.isEmpty else { throw MedicFailure("no playbook named \(playbookName) in \(paths.joined(separator: ", "))") }
         }
 
-        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun)
+        let storePath = StateOptions.storePath(stateDirectory: stateDirectory)
+        let store: MedicStore
+        do {
+            store = try MedicStore(path: storePath)
+        } catch {
+            throw MedicFailure("cannot open the history store \(storePath): \(error)")
+        }
+        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun, store: store)
         switch report.outcome {
         case .recovered, .dryRun: return
         case .rolledBack, .failed: throw ExitCode(3)

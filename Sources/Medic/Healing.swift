@@ -2,12 +2,15 @@ import Foundation
 import Logging
 import MedicCore
 import MedicEngine
+import MedicStore
 import SystemdBus
 
 /// Runs one correction now, printing the plan, every step, the verification and the outcome; shared
 /// by `medic heal` and the demo.
 enum Healing {
-    static func heal(_ pattern: UnitPattern, playbooks: [Playbook], address: BusAddress, dryRun: Bool) async throws -> CorrectionReport {
+    /// - Parameter store: where the correction is recorded (an open intent before the first change,
+    ///   each step as it ends, the outcome last); nil to record nothing.
+    static func heal(_ pattern: UnitPattern, playbooks: [Playbook], address: BusAddress, dryRun: Bool, store: MedicStore? = nil) async throws -> CorrectionReport {
         let health: UnitHealth
         do {
             guard let found = try await StatusReader(address: address, patterns: [pattern]).read().first else {
@@ -44,11 +47,23 @@ enum Healing {
             Output.line("verification: \(outcome.detail)")
             return outcome
         }
+        let correction = try await store?.openCorrection(
+            unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives,
+            dryRun: plan.dryRun, at: Date().timeIntervalSince1970
+        )
         executor.onStep = { step in
             let prefix = step.isRollback ? "rollback: " : "step: "
             Output.line("\(prefix)\(step.action): \(step.outcome)\(step.error.map { " (\($0))" } ?? "")")
+            if let store, let correction {
+                let stored = StoredStep(action: step.action, startedAt: step.started, endedAt: step.ended, outcome: step.outcome, error: step.error, isRollback: step.isRollback, captured: step.captured)
+                do { try await store.recordStep(stored, of: correction) } catch { Output.error("cannot record a step: \(error)") }
+            }
         }
         let report = await executor.execute(plan, unit: health.snapshot)
+        if let store, let correction {
+            try await store.closeCorrection(correction, state: report.outcome.rawValue, verification: report.verification, at: report.ended)
+            Output.line("recorded as correction #\(correction)")
+        }
         if report.outcome == .dryRun || report.steps.contains(where: { $0.outcome == "failed" && !$0.isRollback }) {
             Output.line("verification: \(report.verification ?? "none")")
         }

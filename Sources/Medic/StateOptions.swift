@@ -20,7 +20,10 @@ struct StateOptions: ParsableArguments {
         }
     }
 
-    var storePath: String {
+    var storePath: String { Self.storePath(stateDirectory: stateDirectory) }
+
+    /// `DIR/medic.db`, with the conventional directory when none is given.
+    static func storePath(stateDirectory: String?) -> String {
         let directory: String
         if let stateDirectory {
             directory = stateDirectory

@@ -53,7 +53,43 @@ public final class MedicStore: Sendable {
                 t.column("stoppedAt", .integer)
             }
         }
+        migrator.registerMigration("v2: corrections") { db in
+            try db.create(table: "correction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("unit", .text).notNull()
+                t.column("playbook", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("alternatives", .text).notNull()
+                t.column("dryRun", .boolean).notNull()
+                t.column("state", .text).notNull()
+                t.column("startedAt", .integer).notNull()
+                t.column("endedAt", .integer)
+                t.column("verification", .text)
+            }
+            try db.create(index: "correction_by_unit", on: "correction", columns: ["unit", "id"])
+            try db.create(table: "correctionStep") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("correctionID", .integer).notNull().references("correction", onDelete: .cascade)
+                t.column("action", .text).notNull()
+                t.column("startedAt", .integer).notNull()
+                t.column("endedAt", .integer).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("error", .text)
+                t.column("isRollback", .boolean).notNull()
+                t.column("captured", .integer)
+            }
+        }
         return migrator
+    }
+
+    /// A write transaction, for the extensions of this type.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.write(updates)
+    }
+
+    /// A read, for the extensions of this type.
+    func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.read(value)
     }
 
     // MARK: Sessions

@@ -1,4 +1,5 @@
 import Foundation
+import MedicStore
 import MedicTestSupport
 import SystemdSandbox
 import Testing
@@ -16,7 +17,15 @@ struct HealTests {
     }
 
     func heal(_ arguments: [String], in sandbox: SystemdSandbox) throws -> CommandResult {
-        try MedicBinary.run(["heal", "--bus-address", sandbox.busAddress] + arguments, in: sandbox)
+        try MedicBinary.run(["heal", "--bus-address", sandbox.busAddress, "--state-dir", sandbox.runtimeDirectory + "/state"] + arguments, in: sandbox)
+    }
+
+    /// The corrections recorded in the sandbox's history store, newest first, with their steps.
+    func history(in sandbox: SystemdSandbox) async throws -> [(StoredCorrection, [StoredStep])] {
+        let store = try MedicStore(path: sandbox.runtimeDirectory + "/state/medic.db")
+        var result: [(StoredCorrection, [StoredStep])] = []
+        for correction in try await store.corrections() { result.append((correction, try await store.steps(of: correction.id))) }
+        return result
     }
 
     func show(_ property: String, _ unit: String, in sandbox: SystemdSandbox) throws -> String {
@@ -52,9 +61,11 @@ struct HealTests {
         }
     }
 
-    @Test("a fix that does not verify is rolled back: the property is back to its old value on the bus")
-    func rollback() throws {
-        try withSandbox { sandbox in
+    @Test("a fix that does not verify is rolled back: the property is back to its old value on the bus, and it is all recorded")
+    func rollback() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        do {
             let name = uniqueUnit("hopeless")
             try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'exit 3'\n"])
             _ = try sandbox.systemctl("start", name)
@@ -75,6 +86,16 @@ struct HealTests {
             #expect(result.standardOutput.contains("outcome: rolled-back"))
             #expect(try show("MemoryMax", name, in: sandbox) == before)
             #expect(before == "infinity")
+            let recorded = try await history(in: sandbox)
+            #expect(recorded.count == 1)
+            let (correction, steps) = try #require(recorded.first)
+            #expect(correction.unit == name)
+            #expect(correction.playbook == "more-memory")
+            #expect(correction.state == "rolled-back")
+            #expect(correction.verification?.hasPrefix("not healthy for 1s within 3s") == true)
+            #expect(steps.map(\.action) == ["set-property", "restart", "restore MemoryMax"])
+            #expect(steps.map(\.isRollback) == [false, false, true])
+            #expect(steps.first?.captured == UInt64.max, "the replaced value is kept for recovery")
         }
     }
 

@@ -69,3 +69,24 @@ struct MedicStoreTests {
         #expect(try await reader.units() == ["a.service"])
     }
 }
+
+@Suite("Correction history")
+struct CorrectionHistoryTests {
+    @Test("an intent is open until closed; steps keep their order and captured values, even UInt64.max")
+    func lifecycle() async throws {
+        let store = try MedicStore.inMemory()
+        let id = try await store.openCorrection(unit: "a.service", playbook: "p", reason: "why", alternatives: ["q", "r"], dryRun: false, at: 10)
+        #expect(try await store.corrections(openOnly: true).map(\.id) == [id])
+        try await store.recordStep(StoredStep(action: "set-property", startedAt: 10, endedAt: 10.5, outcome: "done", error: nil, isRollback: false, captured: UInt64.max), of: id)
+        try await store.recordStep(StoredStep(action: "restart", startedAt: 10.5, endedAt: 11, outcome: "failed", error: "the job ended failed", isRollback: false, captured: nil), of: id)
+        try await store.closeCorrection(id, state: "rolled-back", verification: "not verified: a step failed", at: 12)
+        #expect(try await store.corrections(openOnly: true).isEmpty)
+        let correction = try #require(try await store.corrections(unit: "a.service").first)
+        #expect(correction == StoredCorrection(id: id, unit: "a.service", playbook: "p", reason: "why", alternatives: ["q", "r"], dryRun: false, state: "rolled-back", startedAt: 10, endedAt: 12, verification: "not verified: a step failed"))
+        let steps = try await store.steps(of: id)
+        #expect(steps.map(\.action) == ["set-property", "restart"])
+        #expect(steps[0].captured == UInt64.max)
+        #expect(steps[1].error == "the job ended failed")
+        #expect(try await store.corrections(unit: "other.service").isEmpty)
+    }
+}

@@ -12,8 +12,8 @@ public struct CorrectionExecutor: Sendable {
     public var clock: WallClock
     /// How long a job may take before the step counts as failed.
     public var jobTimeout: Double = 90
-    /// Called as each step ends, for live output.
-    public var onStep: @Sendable (StepRecord) -> Void = { _ in }
+    /// Called as each step ends, before the next begins (to print it, to write it to the history).
+    public var onStep: @Sendable (StepRecord) async -> Void = { _ in }
 
     public init(actions: any UnitActions, clock: WallClock = .system, verify: @escaping @Sendable (String, Double, Double) async -> (Bool, String)) {
         self.actions = actions
@@ -25,7 +25,7 @@ public struct CorrectionExecutor: Sendable {
         let started = clock.now()
         var report = CorrectionReport(unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, steps: [], verification: nil, outcome: .failed, started: started, ended: started)
         if plan.dryRun {
-            for planned in plan.steps { record(&report, planned.step.action, at: clock.now(), outcome: "dry-run", error: nil) }
+            for planned in plan.steps { await record(&report, planned.step.action, at: clock.now(), outcome: "dry-run", error: nil) }
             report.outcome = .dryRun
             report.verification = "not verified: dry-run changes nothing"
             report.ended = clock.now()
@@ -38,9 +38,9 @@ public struct CorrectionExecutor: Sendable {
             do {
                 let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot)
                 executed.append((planned, captured))
-                record(&report, planned.step.action, at: begin, outcome: "done", error: nil)
+                await record(&report, planned.step.action, at: begin, outcome: "done", error: nil, captured: captured)
             } catch {
-                record(&report, planned.step.action, at: begin, outcome: "failed", error: "\(error)")
+                await record(&report, planned.step.action, at: begin, outcome: "failed", error: "\(error)")
                 if case .notify = planned.step { continue }  // a failed notification does not fail the fix
                 failed = true
                 break
@@ -62,9 +62,9 @@ public struct CorrectionExecutor: Sendable {
                 let begin = clock.now()
                 do {
                     guard let action = try await undo(planned, captured: captured, on: plan.unit, snapshot: snapshot) else { continue }
-                    record(&report, action, at: begin, outcome: "undone", error: nil, rollback: true)
+                    await record(&report, action, at: begin, outcome: "undone", error: nil, rollback: true)
                 } catch {
-                    record(&report, "undo \(planned.step.action)", at: begin, outcome: "failed", error: "\(error)", rollback: true)
+                    await record(&report, "undo \(planned.step.action)", at: begin, outcome: "failed", error: "\(error)", rollback: true)
                 }
             }
             report.outcome = .rolledBack
@@ -75,10 +75,10 @@ public struct CorrectionExecutor: Sendable {
         return report
     }
 
-    private func record(_ report: inout CorrectionReport, _ action: String, at begin: Double, outcome: String, error: String?, rollback: Bool = false) {
-        let step = StepRecord(action: action, started: begin, ended: clock.now(), outcome: outcome, error: error, isRollback: rollback)
+    private func record(_ report: inout CorrectionReport, _ action: String, at begin: Double, outcome: String, error: String?, rollback: Bool = false, captured: UInt64? = nil) async {
+        let step = StepRecord(action: action, started: begin, ended: clock.now(), outcome: outcome, error: error, isRollback: rollback, captured: captured)
         report.steps.append(step)
-        onStep(step)
+        await onStep(step)
     }
 
     /// Runs one step; returns the property value it replaced, for set-property.

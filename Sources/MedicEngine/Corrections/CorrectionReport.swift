@@ -11,6 +11,8 @@ public struct StepRecord: Sendable, Equatable {
     public var error: String?
     /// True for steps run to roll back.
     public var isRollback: Bool
+    /// The property value a set-property step replaced, so it can be put back even after a crash.
+    public var captured: UInt64?
 }
 
 /// The whole story of one correction attempt.
