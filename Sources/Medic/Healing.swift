@@ -60,6 +60,7 @@ enum Healing {
             }
         }
         let report = await executor.execute(plan, unit: health.snapshot)
+        Output.line("outcome: \(report.outcome.rawValue)")
         if let store, let correction {
             try await store.closeCorrection(correction, state: report.outcome.rawValue, verification: report.verification, at: report.ended)
             Output.line("recorded as correction #\(correction)")
@@ -67,7 +68,6 @@ enum Healing {
         if report.outcome == .dryRun || report.steps.contains(where: { $0.outcome == "failed" && !$0.isRollback }) {
             Output.line("verification: \(report.verification ?? "none")")
         }
-        Output.line("outcome: \(report.outcome.rawValue)")
         return report
     }
 }
