@@ -1,5 +1,7 @@
 import ArgumentParser
 import Logging
+import Foundation
+import MedicConfig
 import MedicCore
 import MedicEngine
 import ServiceLifecycle
@@ -15,7 +17,10 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var manager: ManagerOptions
     @OptionGroup var state: StateOptions
 
-    @Flag(name: .customLong("dry-run"), help: "Change nothing on systemd (Medic does not correct units yet, so this is the only mode).")
+    @Option(name: .customLong("playbooks"), help: ArgumentHelp("Playbook files or directories (default: /etc/medic/playbooks as root, $XDG_CONFIG_HOME/medic/playbooks otherwise, if it exists).", valueName: "path"))
+    var playbookPaths: [String] = []
+
+    @Flag(name: .customLong("dry-run"), help: "Decide and record corrections, change nothing on systemd.")
     var dryRun = false
 
     func run() async throws {
@@ -25,7 +30,13 @@ struct RunCommand: AsyncParsableCommand {
         logger[metadataKey: "medic.dry-run"] = dryRun ? "true" : "false"
         let address = manager.address
         let watcher = UnitWatcher(address: address, patterns: configuration.watch, policy: configuration.health, logger: logger)
-        let supervisor = SupervisorService(watcher: watcher, store: store, configuration: configuration, logger: logger)
+        var supervisor = SupervisorService(watcher: watcher, store: store, configuration: configuration, logger: logger)
+        let playbooks = try loadPlaybooks()
+        if !playbooks.isEmpty {
+            let planner = CorrectionPlanner(playbooks: playbooks, dryRun: dryRun)
+            supervisor.corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
+            logger.notice("\(playbooks.count) playbooks loaded\(dryRun ? " (dry-run)" : "")")
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: supervisor)],
@@ -41,5 +52,22 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as ServiceGroupError {
             throw MedicFailure("stopped: \(error)")
         }
+    }
+
+    /// The playbook set, all or nothing: an invalid set stops Medic before it starts.
+    private func loadPlaybooks() throws -> [Playbook] {
+        let isRoot = geteuid() == 0
+        var paths = playbookPaths
+        if paths.isEmpty {
+            let conventional = PlaybookLoader.defaultDirectory(isRoot: isRoot, environment: ProcessInfo.processInfo.environment)
+            guard FileManager.default.fileExists(atPath: conventional) else { return [] }
+            paths = [conventional]
+        }
+        let set = PlaybookLoader.load(paths: paths, trustedOwner: isRoot ? 0 : geteuid())
+        guard set.isValid else {
+            for problem in set.problems { Output.error(problem.description) }
+            throw MedicFailure("refusing an invalid playbook set (\(set.problems.count) problems)")
+        }
+        return set.playbooks
     }
 }

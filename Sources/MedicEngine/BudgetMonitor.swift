@@ -12,8 +12,12 @@ actor BudgetMonitor {
         self.logger = logger
     }
 
-    func evaluate(now: Double) async throws {
+    /// Evaluates every unit and returns each one's budget state.
+    @discardableResult
+    func evaluate(now: Double) async throws -> [String: BudgetState] {
+        var current: [String: BudgetState] = [:]
         for slo in try await query.reports(now: now, knownUntil: now) {
+            current[slo.unit] = slo.report.state
             let state = slo.report.state
             let previous = states.updateValue(state, forKey: slo.unit) ?? .ok
             guard previous != state else { continue }
@@ -21,5 +25,6 @@ actor BudgetMonitor {
             let metadata: Logger.Metadata = ["unit.name": "\(slo.unit)", "slo.state": "\(state.rawValue)", "slo.level": "\(slo.report.alertLevel)"]
             if state > previous { logger.warning(message, metadata: metadata) } else { logger.notice(message, metadata: metadata) }
         }
+        return current
     }
 }

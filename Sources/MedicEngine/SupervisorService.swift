@@ -20,6 +20,10 @@ public struct SupervisorService: Service {
     public var evaluationInterval: Double = 5
     /// Called with each watch event after it is recorded (e.g. to print it).
     public var onEvent: @Sendable (WatchEvent) async -> Void = { _ in }
+    /// Starts corrections from what is observed; nil to only watch and record.
+    public var corrections: CorrectionService?
+    /// How long a shutdown waits for running corrections to verify or roll back.
+    public var correctionDrainTimeout: Double = 60
 
     public init(watcher: UnitWatcher, store: MedicStore, configuration: MedicConfiguration, logger: Logger, clock: WallClock = .system) {
         self.watcher = watcher
@@ -33,6 +37,7 @@ public struct SupervisorService: Service {
         let configuration = self.configuration
         let recorder = TimelineRecorder(store: store, clock: clock, logger: logger) { configuration.watches($0) }
         try await recorder.start()
+        try await corrections?.start()
         let monitor = BudgetMonitor(query: SLOQuery(store: store, configuration: configuration), logger: logger)
         do {
             try await cancelWhenGracefulShutdown { [self] in
@@ -46,8 +51,13 @@ public struct SupervisorService: Service {
         } catch is CancellationError {
             // Shutting down.
         } catch {
+            await corrections?.drain(timeout: correctionDrainTimeout)
             try? await Self.finish(recorder)
             throw error
+        }
+        if let corrections {
+            let timeout = correctionDrainTimeout
+            await Task { await corrections.drain(timeout: timeout) }.value
         }
         try await Self.finish(recorder)
         logger.notice("stopped; history written")
@@ -61,6 +71,7 @@ public struct SupervisorService: Service {
 
     private func watch(into recorder: TimelineRecorder) async throws {
         let logger = self.logger
+        let corrections = self.corrections
         let clock = self.clock
         let onEvent = self.onEvent
         try await watcher.run { event in
@@ -68,6 +79,7 @@ public struct SupervisorService: Service {
                 switch event {
                 case .observed(let unit, _):
                     try await recorder.record(unit)
+                    await corrections?.observe(unit)
                 case .ready(let units), .reconnected(let units):
                     try await recorder.snapshotComplete()
                     logger.notice("watching \(units) units", metadata: ["medic.units": "\(units)"])
@@ -96,7 +108,8 @@ public struct SupervisorService: Service {
                 if sinceEvaluation >= evaluationInterval {
                     sinceEvaluation = 0
                     let now = clock.now()
-                    try await monitor.evaluate(now: now)
+                    let states = try await monitor.evaluate(now: now)
+                    await corrections?.budgetsChanged(states)
                     try await store.prune(before: now - configuration.retention)
                 }
             } catch is CancellationError {

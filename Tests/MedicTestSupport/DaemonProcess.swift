@@ -7,11 +7,11 @@ public final class DaemonProcess: @unchecked Sendable {
     public let log: LineReader
 
     /// Starts the daemon and waits until it has its snapshot ("watching N units" in its log).
-    public init(in sandbox: SystemdSandbox, config: String, stateDirectory: String, readyTimeout: Double = 30) throws {
+    public init(in sandbox: SystemdSandbox, config: String, stateDirectory: String, arguments: [String] = [], readyTimeout: Double = 30) throws {
         var environment = sandbox.environment
         environment["MEDIC_LOG_LEVEL"] = "info"
         child = try ChildProcess.spawn(
-            [MedicBinary.path, "run", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", stateDirectory],
+            [MedicBinary.path, "run", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", stateDirectory] + arguments,
             environment: environment, standardOutput: .null, standardError: .pipe
         )
         log = LineReader(fd: child.standardError)

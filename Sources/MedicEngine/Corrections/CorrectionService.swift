@@ -1,0 +1,158 @@
+import Logging
+import MedicCore
+import MedicStore
+import SystemdBus
+
+/// Starts corrections from `medic run`: every observation of a unit and every budget change is put
+/// to the `CorrectionPlanner`; chosen plans run in the background through the `CorrectionExecutor`,
+/// each recorded in the store (intent first). Guard state (cooldown, backoff, quarantine) is rebuilt
+/// from the recorded history when Medic starts, so a restart does not reset the limits.
+public actor CorrectionService {
+    private var planner: CorrectionPlanner
+    private let store: MedicStore
+    private let address: BusAddress
+    private let clock: WallClock
+    private let logger: Logger
+
+    private var runner: JobRunner?
+    private var guards: [String: [String: GuardState]] = [:]
+    private var running: Set<String> = []
+    private var recentStarts: [Double] = []
+    private var budgets: [String: BudgetState] = [:]
+    private var failing: Set<String> = []
+    private var watched: Set<String> = []
+    private var latest: [String: UnitHealth] = [:]
+    private var tasks: [Task<Void, Never>] = []
+
+    public init(planner: CorrectionPlanner, store: MedicStore, address: BusAddress, clock: WallClock = .system, logger: Logger) {
+        self.planner = planner
+        self.store = store
+        self.address = address
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Rebuilds guard state from the recorded corrections.
+    public func start() async throws {
+        for correction in try await store.corrections(limit: 10_000).reversed() {
+            guard let playbook = planner.playbooks.first(where: { $0.name == correction.playbook }) else { continue }
+            var state = guards[correction.unit]?[playbook.name] ?? GuardState()
+            if correction.state == "escalated" {
+                state.markEscalated()
+            } else if let ended = correction.endedAt {
+                state.record(start: correction.startedAt, end: ended, succeeded: correction.state == "recovered" || correction.state == "dry-run", guard: playbook.guardrails)
+            }
+            guards[correction.unit, default: [:]][playbook.name] = state
+        }
+    }
+
+    /// The budget states from the latest SLO evaluation; units whose budget is not ok are considered.
+    public func budgetsChanged(_ states: [String: BudgetState]) async {
+        budgets = states
+        for (name, state) in states where state > .ok {
+            if let unit = latest[name] { await consider(unit) }
+        }
+    }
+
+    /// Takes in one observation of a unit.
+    public func observe(_ unit: UnitHealth) async {
+        watched.insert(unit.name)
+        latest[unit.name] = unit
+        if unit.verdict.health == .failed { failing.insert(unit.name) } else { failing.remove(unit.name) }
+        let now = clock.now()
+        if unit.verdict.health == .healthy, let since = unit.snapshot.stateChangeMicros.map({ Double($0) / 1_000_000 }) {
+            for (name, var state) in guards[unit.name] ?? [:] {
+                guard let playbook = planner.playbooks.first(where: { $0.name == name }) else { continue }
+                state.observeHealthy(since: since, now: now, guard: playbook.guardrails)
+                guards[unit.name]?[name] = state
+            }
+        }
+        guard unit.verdict.health == .failed || unit.verdict.health == .degraded || (budgets[unit.name] ?? .ok) > .ok else { return }
+        await consider(unit)
+    }
+
+    /// Waits for running corrections to finish (verification or rollback), at most `timeout` seconds.
+    public func drain(timeout: Double) async {
+        let pending = tasks
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for task in pending { await task.value } }
+            group.addTask { try? await Task.sleep(for: .seconds(timeout)) }
+            await group.next()
+            group.cancelAll()
+        }
+        runner?.close()
+    }
+
+    private func consider(_ unit: UnitHealth) async {
+        let now = clock.now()
+        recentStarts.removeAll { now - $0 >= 60 }
+        let situation = CorrectionPlanner.Situation(
+            unit: unit, budget: budgets[unit.name], guards: guards[unit.name] ?? [:],
+            correctionRunning: running.contains(unit.name), runningCorrections: running.count, recentStarts: recentStarts,
+            watchedUnits: watched.count, failingUnits: failing.count, now: now
+        )
+        switch planner.decide(situation) {
+        case .act(let plan):
+            launch(plan, unit: unit, escalation: false)
+        case .escalate(let name, let playbook, let reason):
+            let notify = playbook.steps.filter { if case .notify = $0 { return true } else { return false } }
+            var escalation = playbook
+            escalation.steps = notify
+            escalation.rollback = .none
+            let plan = CorrectionPlan(unit: name, playbook: escalation, steps: notify.map(PlannedStep.init), alternatives: [], dryRun: planner.dryRun, reason: "escalation: \(reason)")
+            var state = guards[name]?[playbook.name] ?? GuardState()
+            state.markEscalated()
+            guards[name, default: [:]][playbook.name] = state
+            launch(plan, unit: unit, escalation: true)
+        case .wait, .none:
+            return
+        }
+    }
+
+    private func launch(_ plan: CorrectionPlan, unit: UnitHealth, escalation: Bool) {
+        running.insert(plan.unit)
+        recentStarts.append(clock.now())
+        logger.notice("\(escalation ? "escalating" : "correcting") \(plan.unit) with \(plan.playbook.name)\(plan.dryRun ? " (dry-run)" : ""): \(plan.reason)",
+                      metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)"])
+        tasks.append(Task { await self.execute(plan, unit: unit, escalation: escalation) })
+    }
+
+    private func execute(_ plan: CorrectionPlan, unit: UnitHealth, escalation: Bool) async {
+        defer { running.remove(plan.unit) }
+        do {
+            let actions = try await actionsRunner()
+            let store = self.store
+            let started = clock.now()
+            let id = try await store.openCorrection(unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives, dryRun: plan.dryRun, at: started)
+            let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
+            var executor = CorrectionExecutor(actions: BusUnitActions(runner: actions), clock: clock) { name, healthyFor, within in
+                if escalation { return (false, "escalated: no verification") }
+                return await verifier.verify(unit: name, healthyFor: healthyFor, within: within)
+            }
+            let logger = self.logger
+            executor.onStep = { step in
+                let stored = StoredStep(action: step.action, startedAt: step.started, endedAt: step.ended, outcome: step.outcome, error: step.error, isRollback: step.isRollback, captured: step.captured)
+                do { try await store.recordStep(stored, of: id) } catch { logger.error("cannot record a step of correction \(id): \(error)") }
+            }
+            let report = await executor.execute(plan, unit: unit.snapshot)
+            let state = escalation ? "escalated" : report.outcome.rawValue
+            try await store.closeCorrection(id, state: state, verification: report.verification, at: report.ended)
+            if !escalation, let original = planner.playbooks.first(where: { $0.name == plan.playbook.name }) {
+                var guardState = guards[plan.unit]?[original.name] ?? GuardState()
+                guardState.record(start: report.started, end: report.ended, succeeded: report.outcome == .recovered || report.outcome == .dryRun, guard: original.guardrails)
+                guards[plan.unit, default: [:]][original.name] = guardState
+            }
+            logger.notice("correction #\(id) of \(plan.unit) with \(plan.playbook.name): \(state)",
+                          metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)", "medic.correction-id": "\(id)"])
+        } catch {
+            logger.error("correction of \(plan.unit) with \(plan.playbook.name) could not run: \(error)")
+        }
+    }
+
+    private func actionsRunner() async throws -> JobRunner {
+        if let runner { return runner }
+        let opened = try await JobRunner.open(address)
+        runner = opened
+        return opened
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import MedicStore
+import MedicTestSupport
+import SystemdSandbox
+import Testing
+
+/// `medic run` correcting units on its own when a playbook's trigger is met.
+@Suite("medic run corrects units")
+struct DaemonCorrectionTests {
+    static let playbook = """
+        name: restart-quick
+        trigger: failure
+        match: {health: failed}
+        steps: [restart]
+        verify: {healthy-for: 1s, within: 10s}
+        guard: {cooldown: 1m, max-attempts: 2, window: 1h}
+        """
+
+    func setUp(_ sandbox: SystemdSandbox, unit: String) throws -> (config: String, state: String, playbooks: String, flag: String) {
+        let flag = sandbox.runtimeDirectory + "/\(unit).ok"
+        try sandbox.install(units: [unit: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
+        _ = try sandbox.systemctl("start", unit)
+        let config = sandbox.runtimeDirectory + "/medic.yaml"
+        try "watch: [\(unit)]\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let playbooks = sandbox.runtimeDirectory + "/playbooks"
+        try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
+        try Self.playbook.write(toFile: playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
+        return (config, sandbox.runtimeDirectory + "/state", playbooks, flag)
+    }
+
+    func show(_ property: String, _ unit: String, in sandbox: SystemdSandbox) throws -> String {
+        try sandbox.systemctl("show", "-P", property, unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("a failed unit is restarted, verified and recorded")
+    func corrects() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("auto-heal")
+        let paths = try setUp(sandbox, unit: name)
+        #expect(try show("ActiveState", name, in: sandbox) == "failed")
+        _ = FileManager.default.createFile(atPath: paths.flag, contents: nil)
+        let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        let done = daemon.waitForLog("correction #", "of \(name) with restart-quick:")
+        #expect(done?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        #expect(try show("ActiveState", name, in: sandbox) == "active")
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        let corrections = try await store.corrections(unit: name)
+        #expect(corrections.map(\.state) == ["recovered"])
+        #expect(try await store.steps(of: try #require(corrections.first).id).map(\.action) == ["restart"])
+    }
+
+    @Test("with --dry-run the plan is recorded and nothing changes")
+    func dryRun() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("hands-off")
+        let paths = try setUp(sandbox, unit: name)
+        let invocation = try show("InvocationID", name, in: sandbox)
+        let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks, "--dry-run"])
+        let done = daemon.waitForLog("correction #", "of \(name) with restart-quick:")
+        #expect(done?.contains("dry-run") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        #expect(try show("InvocationID", name, in: sandbox) == invocation)
+        #expect(try show("ActiveState", name, in: sandbox) == "failed")
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        let corrections = try await store.corrections(unit: name)
+        #expect(corrections.map(\.state) == ["dry-run"])
+        #expect(corrections.first?.dryRun == true)
+    }
+
+    @Test("an invalid playbook set stops medic run before it starts")
+    func invalidSet() throws {
+        try withSandbox { sandbox in
+            let paths = try setUp(sandbox, unit: uniqueUnit("unused"))
+            try "name: broken\nsteps: [explode]\n".write(toFile: paths.playbooks + "/broken.yaml", atomically: true, encoding: .utf8)
+            let result = try MedicBinary.run(["run", "--bus-address", sandbox.busAddress, "--config", paths.config, "--state-dir", paths.state, "--playbooks", paths.playbooks], in: sandbox)
+            #expect(result.status == 1)
+            #expect(result.standardError.contains("broken.yaml:2:9: steps[0]: unknown action 'explode'"))
+            #expect(result.standardError.contains("refusing an invalid playbook set (1 problems)"))
+        }
+    }
+}
