@@ -81,4 +81,44 @@ struct DaemonCorrectionTests {
             #expect(result.standardError.contains("refusing an invalid playbook set (1 problems)"))
         }
     }
+
+    @Test("kill -9 of the daemon between two steps: after restart the correction is rolled back from its record, once")
+    func crashBetweenSteps() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("interrupted")
+        let paths = try setUp(sandbox, unit: name)
+        try """
+            name: slow-fix
+            trigger: failure
+            steps:
+              - set-property: {name: MemoryMax, value: 256M}
+              - wait: 1m
+              - restart
+            verify: {healthy-for: 1s, within: 5s}
+            guard: {cooldown: 10m}
+            """.write(toFile: paths.playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
+        var daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        // Wait (boundedly) until the first step is on record, then kill the daemon before the second.
+        var recorded: [StoredStep] = []
+        for _ in 0..<200 where recorded.isEmpty {
+            if let open = try await store.corrections(unit: name, openOnly: true).first { recorded = try await store.steps(of: open.id) }
+            if recorded.isEmpty { usleep(50_000) }
+        }
+        #expect(recorded.map(\.action) == ["set-property"])
+        daemon.child.signal(SIGKILL)
+        daemon.child.wait()
+        #expect(try show("MemoryMax", name, in: sandbox) == "268435456")
+
+        daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        let resolved = daemon.waitForLog("interrupted correction #", "of \(name) with slow-fix:")
+        #expect(resolved?.contains("rolled-back") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        #expect(try show("MemoryMax", name, in: sandbox) == "infinity")
+        let corrections = try await store.corrections(unit: name)
+        #expect(corrections.map(\.state) == ["rolled-back"], "recorded once")
+        let steps = try await store.steps(of: try #require(corrections.first).id)
+        #expect(steps.map(\.action) == ["set-property", "restore MemoryMax"])
+    }
 }

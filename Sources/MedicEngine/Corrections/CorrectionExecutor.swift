@@ -58,21 +58,32 @@ public struct CorrectionExecutor: Sendable {
             report.verification = "not verified: a step failed"
         }
         if plan.playbook.rollback == .automatic {
-            for (planned, captured) in executed.reversed() {
-                let begin = clock.now()
-                do {
-                    guard let action = try await undo(planned, captured: captured, on: plan.unit, snapshot: snapshot) else { continue }
-                    await record(&report, action, at: begin, outcome: "undone", error: nil, rollback: true)
-                } catch {
-                    await record(&report, "undo \(planned.step.action)", at: begin, outcome: "failed", error: "\(error)", rollback: true)
-                }
-            }
+            report.steps += await rollback(executed, unit: plan.unit, snapshot: snapshot)
             report.outcome = .rolledBack
         } else {
             report.outcome = .failed
         }
         report.ended = clock.now()
         return report
+    }
+
+    /// Undoes executed steps in reverse order (also used to finish a correction a crash interrupted):
+    /// each pair is a step and the property value it replaced, if any.
+    public func rollback(_ executed: [(PlannedStep, UInt64?)], unit: String, snapshot: UnitSnapshot) async -> [StepRecord] {
+        var records: [StepRecord] = []
+        for (planned, captured) in executed.reversed() {
+            let begin = clock.now()
+            let step: StepRecord
+            do {
+                guard let action = try await undo(planned, captured: captured, on: unit, snapshot: snapshot) else { continue }
+                step = StepRecord(action: action, started: begin, ended: clock.now(), outcome: "undone", error: nil, isRollback: true, captured: nil)
+            } catch {
+                step = StepRecord(action: "undo \(planned.step.action)", started: begin, ended: clock.now(), outcome: "failed", error: "\(error)", isRollback: true, captured: nil)
+            }
+            records.append(step)
+            await onStep(step)
+        }
+        return records
     }
 
     private func record(_ report: inout CorrectionReport, _ action: String, at begin: Double, outcome: String, error: String?, rollback: Bool = false, captured: UInt64? = nil) async {

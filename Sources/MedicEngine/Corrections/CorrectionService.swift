@@ -22,6 +22,8 @@ public actor CorrectionService {
     private var failing: Set<String> = []
     private var watched: Set<String> = []
     private var latest: [String: UnitHealth] = [:]
+    /// Corrections a crash left open, by unit: resolved when the unit is first seen again.
+    private var interrupted: [String: StoredCorrection] = [:]
     private var tasks: [Task<Void, Never>] = []
 
     public init(planner: CorrectionPlanner, store: MedicStore, address: BusAddress, clock: WallClock = .system, logger: Logger) {
@@ -32,9 +34,13 @@ public actor CorrectionService {
         self.logger = logger
     }
 
-    /// Rebuilds guard state from the recorded corrections.
+    /// Rebuilds guard state from the recorded corrections, and notes those a crash left open.
     public func start() async throws {
-        for correction in try await store.corrections(limit: 10_000).reversed() {
+        for correction in try await store.corrections(openOnly: true) {
+            interrupted[correction.unit] = correction
+            running.insert(correction.unit)
+        }
+        for correction in try await store.corrections(limit: 10_000).reversed() where !correction.isOpen {
             guard let playbook = planner.playbooks.first(where: { $0.name == correction.playbook }) else { continue }
             var state = guards[correction.unit]?[playbook.name] ?? GuardState()
             if correction.state == "escalated" {
@@ -58,6 +64,10 @@ public actor CorrectionService {
     public func observe(_ unit: UnitHealth) async {
         watched.insert(unit.name)
         latest[unit.name] = unit
+        if let open = interrupted.removeValue(forKey: unit.name) {
+            tasks.append(Task { await self.resume(open, unit: unit) })
+            return
+        }
         if unit.verdict.health == .failed { failing.insert(unit.name) } else { failing.remove(unit.name) }
         let now = clock.now()
         if unit.verdict.health == .healthy, let since = unit.snapshot.stateChangeMicros.map({ Double($0) / 1_000_000 }) {
@@ -146,6 +156,55 @@ public actor CorrectionService {
                           metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)", "medic.correction-id": "\(id)"])
         } catch {
             logger.error("correction of \(plan.unit) with \(plan.playbook.name) could not run: \(error)")
+        }
+    }
+
+    /// Finishes a correction Medic was killed in the middle of: if the unit is healthy, verification is
+    /// completed; otherwise (or if it does not verify) the recorded steps are undone, using the values
+    /// recorded before each change. It is closed once, as recovered or rolled-back.
+    private func resume(_ open: StoredCorrection, unit: UnitHealth) async {
+        defer { running.remove(open.unit) }
+        do {
+            let steps = try await store.steps(of: open.id)
+            guard let playbook = planner.playbooks.first(where: { $0.name == open.playbook }) else {
+                try await store.closeCorrection(open.id, state: "failed", verification: "interrupted, and playbook \(open.playbook) is no longer loaded", at: clock.now())
+                return
+            }
+            // Every step is recorded as it ends, in order: the done ones are a prefix of the playbook's.
+            let forward = steps.filter { !$0.isRollback }
+            let executed = zip(playbook.steps, forward).filter { $0.1.outcome == "done" }.map { (PlannedStep($0.0), $0.1.captured) }
+            let runner = try await actionsRunner()
+            let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
+            let store = self.store
+            var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner), clock: clock) { _, _, _ in (false, "") }
+            executor.onStep = { step in
+                let stored = StoredStep(action: step.action, startedAt: step.started, endedAt: step.ended, outcome: step.outcome, error: step.error, isRollback: true, captured: nil)
+                try? await store.recordStep(stored, of: open.id)
+            }
+            var state = "rolled-back"
+            var detail = "Medic stopped during the correction; "
+            if unit.verdict.health == .healthy {
+                let (verified, verification) = await verifier.verify(unit: open.unit, healthyFor: playbook.verify.healthyFor, within: playbook.verify.within)
+                detail += verification
+                if verified { state = "recovered" }
+            } else {
+                detail += "the unit was \(unit.verdict.health.rawValue) (\(unit.verdict.reason)) when Medic started again"
+            }
+            if state != "recovered" {
+                if playbook.rollback == .automatic {
+                    _ = await executor.rollback(executed, unit: open.unit, snapshot: unit.snapshot)
+                } else {
+                    state = "failed"
+                }
+            }
+            try await store.closeCorrection(open.id, state: state, verification: detail, at: clock.now())
+            var guardState = guards[open.unit]?[playbook.name] ?? GuardState()
+            guardState.record(start: open.startedAt, end: clock.now(), succeeded: state == "recovered", guard: playbook.guardrails)
+            guards[open.unit, default: [:]][playbook.name] = guardState
+            logger.notice("interrupted correction #\(open.id) of \(open.unit) with \(playbook.name): \(state)",
+                          metadata: ["unit.name": "\(open.unit)", "medic.playbook": "\(playbook.name)", "medic.correction-id": "\(open.id)"])
+        } catch {
+            logger.error("cannot resolve interrupted correction #\(open.id) of \(open.unit): \(error)")
         }
     }
 
