@@ -104,6 +104,7 @@ public struct SupervisorService: Service {
             try await Task.sleep(for: .seconds(heartbeatInterval))
             do {
                 try await recorder.heartbeat()
+                await corrections?.reconsider()
                 sinceEvaluation += heartbeatInterval
                 if sinceEvaluation >= evaluationInterval {
                     sinceEvaluation = 0

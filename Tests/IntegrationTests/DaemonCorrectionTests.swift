@@ -121,4 +121,42 @@ struct DaemonCorrectionTests {
         let steps = try await store.steps(of: try #require(corrections.first).id)
         #expect(steps.map(\.action) == ["set-property", "restore MemoryMax"])
     }
+
+    @Test("a fix that never helps is tried the configured number of times, then escalated once, then nothing more")
+    func escalation() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("hopeless")
+        let paths = try setUp(sandbox, unit: name)
+        let escalated = sandbox.runtimeDirectory + "/escalated"
+        try """
+            name: try-restart
+            trigger: failure
+            steps:
+              - restart
+              - notify: {argv: [/usr/bin/touch, \(escalated)]}
+            verify: {healthy-for: 1s, within: 2s}
+            guard:
+              cooldown: 1s
+              max-attempts: 2
+              window: 1h
+              backoff: {initial: 1s, max: 1s}
+              on-exhausted: escalate
+            """.write(toFile: paths.playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        let escalation = daemon.waitForLog("of \(name) with try-restart: escalated", timeout: 60)
+        #expect(escalation != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        // Quarantined now: several more heartbeats pass without any further action.
+        usleep(5_000_000)
+        #expect(daemon.stop() == 0)
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        let corrections = try await store.corrections(unit: name)
+        #expect(corrections.map(\.state) == ["escalated", "rolled-back", "rolled-back"])
+        var restarts = 0
+        for correction in corrections { restarts += try await store.steps(of: correction.id).filter { $0.action == "restart" }.count }
+        #expect(restarts == 2, "exactly the configured attempts, nothing after the escalation")
+        #expect(FileManager.default.fileExists(atPath: escalated))
+        let escalationSteps = try await store.steps(of: try #require(corrections.first).id)
+        #expect(escalationSteps.map(\.action) == ["notify"])
+    }
 }

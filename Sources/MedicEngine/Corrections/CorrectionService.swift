@@ -60,6 +60,15 @@ public actor CorrectionService {
         }
     }
 
+    /// Puts every unit that still needs help to the planner again: cooldowns and backoffs end with
+    /// time alone, without a new event from systemd. Called on the supervisor's heartbeat.
+    public func reconsider() async {
+        for unit in latest.values.sorted(by: { $0.name < $1.name })
+        where unit.verdict.health == .failed || unit.verdict.health == .degraded || (budgets[unit.name] ?? .ok) > .ok {
+            await consider(unit)
+        }
+    }
+
     /// Takes in one observation of a unit.
     public func observe(_ unit: UnitHealth) async {
         watched.insert(unit.name)
