@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicConfigTests", dependencies: ["MedicConfig", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicStoreTests", dependencies: ["MedicStore", "MedicCore"]),
-        .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "MedicStore", "SystemdBus"]),
+        .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "MedicStore", "SystemdBus", "MedicTestSupport", "ProcessRunner"]),
         // Runs the real `medic` against real sandboxed managers; fakes live only in unit tests.
         .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),
         .testTarget(

@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
         var supervisor = SupervisorService(watcher: watcher, store: store, configuration: configuration, logger: logger)
         let playbooks = try loadPlaybooks()
         if !playbooks.isEmpty {
-            let planner = CorrectionPlanner(playbooks: playbooks, dryRun: dryRun)
+            let planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
             supervisor.corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
             logger.notice("\(playbooks.count) playbooks loaded\(dryRun ? " (dry-run)" : "")")
         }

@@ -4,7 +4,7 @@ import Yams
 /// Reads medic.yaml into a `MedicConfiguration`, all or nothing: the first problem is an error that
 /// names file, line, column and field, and no partial configuration is ever returned.
 public enum ConfigParser {
-    static let topLevel: Set = ["watch", "ignore", "health", "availability", "slo", "store"]
+    static let topLevel: Set = ["watch", "ignore", "health", "availability", "slo", "store", "corrections"]
 
     public static func parse(_ text: String, file: String) throws(ConfigError) -> MedicConfiguration {
         let root: Node?
@@ -32,7 +32,21 @@ public enum ConfigParser {
             let storeFields = try store.mapping(allowed: ["retention"])
             retention = try storeFields["retention"]?.duration()
         }
-        return MedicConfiguration(watch: watch, ignore: ignore, health: health, availability: availability, slo: slo, retention: retention)
+        var protection = ProtectionPolicy()
+        var limits = CorrectionLimits()
+        if let corrections = fields["corrections"] {
+            let c = try corrections.mapping(allowed: ["protect", "max-concurrent", "max-per-minute", "mass-failure-count", "mass-failure-percent"])
+            if let p = c["protect"] { protection = ProtectionPolicy(extra: try p.patterns()) }
+            if let v = c["max-concurrent"] { limits.maxConcurrent = try v.integer(atLeast: 1) }
+            if let v = c["max-per-minute"] { limits.maxPerMinute = try v.integer(atLeast: 1) }
+            if let v = c["mass-failure-count"] { limits.massFailureCount = try v.integer(atLeast: 2) }
+            if let v = c["mass-failure-percent"] {
+                let percent = try v.number()
+                guard percent > 0 && percent <= 100 else { throw v.error("must be a percentage above 0 and at most 100") }
+                limits.massFailureShare = percent / 100
+            }
+        }
+        return MedicConfiguration(watch: watch, ignore: ignore, health: health, availability: availability, slo: slo, retention: retention, protection: protection, limits: limits)
     }
 
     private static func parseHealth(_ cursor: YAMLCursor) throws(ConfigError) -> HealthPolicy {

@@ -11,6 +11,9 @@ public struct MedicConfiguration: Sendable, Equatable {
     public var slo: SLOPolicy
     /// Seconds of raw history to keep; never less than the longest SLO window.
     public var retention: Double
+    /// Units never corrected, beyond the built-in ones.
+    public var protection: ProtectionPolicy
+    public var limits: CorrectionLimits
 
     public init(
         watch: [UnitPattern] = MedicConfiguration.defaultWatch,
@@ -18,7 +21,9 @@ public struct MedicConfiguration: Sendable, Equatable {
         health: HealthPolicy = HealthPolicy(),
         availability: AvailabilityPolicy = AvailabilityPolicy(),
         slo: SLOPolicy = SLOPolicy(),
-        retention: Double? = nil
+        retention: Double? = nil,
+        protection: ProtectionPolicy = ProtectionPolicy(),
+        limits: CorrectionLimits = CorrectionLimits()
     ) {
         self.watch = watch
         self.ignore = ignore
@@ -26,6 +31,8 @@ public struct MedicConfiguration: Sendable, Equatable {
         self.availability = availability
         self.slo = slo
         self.retention = max(retention ?? 0, slo.longestWindow)
+        self.protection = protection
+        self.limits = limits
     }
 
     /// By default every service is watched.

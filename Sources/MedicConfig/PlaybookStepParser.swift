@@ -79,6 +79,10 @@ enum PlaybookStepParser {
             problems.add(valueCursor.error("expected a value such as 512M, 2G, 50%, 200, infinity, or a relative change such as +25%"))
             return nil
         }
+        if case .absolute(.percent) = change, name != "CPUQuota" {
+            problems.add(valueCursor.error("a percentage is only supported for CPUQuota; give \(name) in bytes or as a count"))
+            return nil
+        }
         var limit: ResourceAmount?
         if let maxCursor = f["max"], let maxText = problems.attempt({ () throws(ConfigError) in try maxCursor.string() }) {
             limit = ResourceAmount(maxText)

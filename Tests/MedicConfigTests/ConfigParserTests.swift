@@ -39,6 +39,12 @@ struct ConfigParserTests {
                     - {severity: page, long: 1h, short: 5m, threshold: 10}
             store:
               retention: 40d
+            corrections:
+              protect: [payments.service, "db-*.service"]
+              max-concurrent: 1
+              max-per-minute: 2
+              mass-failure-count: 4
+              mass-failure-percent: 25
             """, file: "medic.yaml")
         #expect(config.watch.map(\.text) == ["web-*.service", "db.service"])
         #expect(config.watches("web-1.service"))
@@ -51,6 +57,10 @@ struct ConfigParserTests {
         #expect(db.window == 7 * 86_400)
         #expect(db.rules == [BurnRateRule(severity: .page, longWindow: 3600, shortWindow: 300, threshold: 10)])
         #expect(config.retention == 40 * 86_400)
+        #expect(config.protection.isProtected("db-main.service"))
+        #expect(config.protection.isProtected("dbus.service"))
+        #expect(!config.protection.isProtected("web-1.service"))
+        #expect(config.limits == CorrectionLimits(maxConcurrent: 1, maxPerMinute: 2, massFailureCount: 4, massFailureShare: 0.25))
     }
 
     @Test("retention never drops below the longest window")
@@ -62,7 +72,7 @@ struct ConfigParserTests {
     @Test("bad input names file, line, column and field", arguments: [
         ("slo:\n  objective: 100\n", "m.yaml:2:14: slo.objective: must be a percentage between 0 and 100, exclusive (e.g. 99.9), got 100.0"),
         ("slo:\n  window: soon\n", "m.yaml:2:11: slo.window: expected a duration such as 30s, 5m, 1h or 30d, got 'soon'"),
-        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of availability, health, ignore, slo, store, watch"),
+        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of availability, corrections, health, ignore, slo, store, watch"),
         ("watch: []\n", "m.yaml:1:8: watch: must name at least one unit or pattern (an empty selector never means all)"),
         ("watch: ['web service']\n", "m.yaml:1:9: watch[0]: invalid unit pattern 'web service': character ' ' cannot appear in a unit name"),
         ("health:\n  flap-restarts: 5\n  crash-loop-restarts: 2\n", "m.yaml:3:24: health.crash-loop-restarts: must be at least flap-restarts (5)"),
@@ -70,7 +80,7 @@ struct ConfigParserTests {
         ("slo:\n  burn-rate-alerts:\n    - {severity: page, long: 5m, short: 1h, threshold: 2}\n", "m.yaml:3:41: slo.burn-rate-alerts[0].short: the short window must be shorter than the long one"),
         ("slo:\n  burn-rate-alerts:\n    - {severity: urgent, long: 1h, short: 5m, threshold: 2}\n", "m.yaml:3:18: slo.burn-rate-alerts[0].severity: expected page or ticket"),
         ("availability:\n  degraded-is-bad: maybe\n", "m.yaml:2:20: availability.degraded-is-bad: expected true or false"),
-        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of availability, health, ignore, slo, store, watch"),
+        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of availability, corrections, health, ignore, slo, store, watch"),
     ])
     func errors(text: String, message: String) {
         #expect(throws: ConfigError.self) { try ConfigParser.parse(text, file: "m.yaml") }

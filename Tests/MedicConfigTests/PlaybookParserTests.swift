@@ -124,6 +124,7 @@ struct PlaybookParserTests {
         ("name: x\nsteps: [{wait: 99999999999d}]\n", "p.yaml:2:16: steps[0].wait: expected a duration such as 30s, 5m, 1h or 30d, got '99999999999d'"),
         ("name: x\nmatch: {journal: \"(unclosed\"}\nsteps: [start]\n", "p.yaml:2:18: match.journal: not a valid regular expression"),
         ("name: x\nsteps: [start]\nsteps: [stop]\n", "p.yaml:2:1: a key appears twice in this mapping: steps"),
+        ("name: x\nsteps: [{set-property: {name: MemoryMax, value: 50%}}]\n", "p.yaml:2:49: steps[0].set-property.value: a percentage is only supported for CPUQuota; give MemoryMax in bytes or as a count"),
     ])
     func shapes(text: String, message: String) {
         #expect(problems(text) == [message])

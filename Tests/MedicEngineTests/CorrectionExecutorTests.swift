@@ -1,5 +1,8 @@
+import Foundation
 import MedicCore
 import MedicEngine
+import MedicTestSupport
+import ProcessRunner
 import Synchronization
 import SystemdBus
 import Testing
@@ -115,5 +118,31 @@ struct CorrectionExecutorTests {
         #expect(throws: PropertyArithmetic.Unsupported.self) {
             try PropertyArithmetic.newValue(for: "MemoryMax", change: .absolute(.percent(50)), current: nil, limit: nil)
         }
+    }
+
+    @Test("a webhook notification posts the unit as JSON (through curl, to a local listener)")
+    func webhook() async throws {
+        // A one-request HTTP listener on loopback that prints the port, then the body it received.
+        let script = """
+            import http.server, sys
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers['Content-Length']))
+                    self.send_response(204); self.end_headers()
+                    print(body.decode(), flush=True)
+                def log_message(self, *a): pass
+            s = http.server.HTTPServer(('127.0.0.1', 0), H)
+            print(s.server_address[1], flush=True)
+            s.handle_request()
+            """
+        let server = try ChildProcess.spawn(["python3", "-c", script], environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
+        defer { server.signal(SIGKILL); server.wait() }
+        let lines = LineReader(fd: server.standardOutput)
+        let port = try #require(lines.waitFor(timeout: 10) { Int($0) != nil }?.line)
+        let actions = RecordingActions()
+        let report = await run(plan([.notify(.webhook("http://127.0.0.1:\(port)/hook"))], rollback: .none), actions: actions, verified: true)
+        #expect(report.steps.map(\.outcome) == ["done"], "\(report.steps)")
+        let body = try #require(lines.waitFor(from: 1, timeout: 10) { $0.hasPrefix("{") }?.line)
+        #expect(body.contains("\"unit\":\"web.service\""))
     }
 }

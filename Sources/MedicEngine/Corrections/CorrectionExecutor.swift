@@ -113,7 +113,7 @@ public struct CorrectionExecutor: Sendable {
         case .notify(.command(let argv)):
             try await CommandStep.run(argv, user: nil, timeout: 30, unit: snapshot)
         case .notify(.webhook(let url)):
-            throw CommandStep.Failure(description: "webhook notifications are not supported yet (\(url))")
+            try await CommandStep.post(to: url, unit: snapshot)
         }
         return nil
     }
@@ -150,6 +150,21 @@ public struct CorrectionExecutor: Sendable {
 enum CommandStep {
     struct Failure: Error, CustomStringConvertible {
         var description: String
+    }
+
+    /// Posts a small JSON document about the unit to a webhook, through curl (argv, no shell).
+    static func post(to url: String, unit: UnitSnapshot) async throws {
+        let curl = "/usr/bin/curl"
+        guard FileManager.default.isExecutableFile(atPath: curl) else {
+            throw Failure(description: "webhook notifications need \(curl) (apt-get install curl)")
+        }
+        let document: [String: String] = [
+            "unit": unit.name, "activeState": unit.activeState, "subState": unit.subState, "result": unit.result ?? "",
+            "time": Timestamp.rfc3339(seconds: Date().timeIntervalSince1970),
+        ]
+        let body = String(decoding: try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]), as: UTF8.self)
+        try await run([curl, "--fail", "--silent", "--show-error", "--max-time", "10", "--header", "Content-Type: application/json", "--data", body, url],
+                      user: nil, timeout: 15, unit: unit)
     }
 
     static func run(_ argv: [String], user: String?, timeout: Double, unit: UnitSnapshot) async throws {
