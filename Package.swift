@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "MedicEngine",
             dependencies: [
-                "MedicCore", "MedicConfig", "MedicStore", "SystemdBus", "ProcessRunner",
+                "MedicCore", "MedicConfig", "MedicStore", "SystemdBus", "SystemdJournal", "ProcessRunner",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -101,10 +101,10 @@ struct DemoCommand: AsyncParsableCommand {
         guard set.isValid else { throw MedicFailure("demo playbooks: \(set.problems.map(\.description).joined(separator: "; "))") }
         let web = try UnitPattern(DemoUnits.web), crash = try UnitPattern("medic-demo-crash.service")
         Output.line("\n-- medic heal --dry-run \(web.text)\n")
-        _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: true, store: store)
+        _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: true, store: store, journal: JournalLines(directory: target.journalDirectory))
         Output.line("\n-- medic heal \(web.text)\n")
-        _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: false, store: store)
+        _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: false, store: store, journal: JournalLines(directory: target.journalDirectory))
         Output.line("\n-- medic heal \(crash.text) (a fix that does not help, rolled back)\n")
-        _ = try? await Healing.heal(crash, playbooks: set.playbooks, address: target.address, dryRun: false, store: store)
+        _ = try? await Healing.heal(crash, playbooks: set.playbooks, address: target.address, dryRun: false, store: store, journal: JournalLines(directory: target.journalDirectory))
     }
 }

@@ -26,6 +26,9 @@ struct HealCommand: AsyncParsableCommand {
     @Option(name: .customLong("playbook"), help: "Use this playbook only.")
     var playbookName: String?
 
+    @Option(name: .customLong("journal-directory"), help: ArgumentHelp("Read journal files from this directory for playbooks that match on journal lines (default: the machine's journal).", valueName: "dir"))
+    var journalDirectory: String?
+
     @Flag(name: .customLong("dry-run"), help: "Decide and print the plan, change nothing.")
     var dryRun = false
 
@@ -55,7 +58,7 @@ struct HealCommand: AsyncParsableCommand {
         } catch {
             throw MedicFailure("cannot open the history store \(storePath): \(error)")
         }
-        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun, store: store)
+        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun, store: store, journal: JournalLines(directory: journalDirectory))
         switch report.outcome {
         case .recovered, .dryRun: return
         case .rolledBack, .failed: throw ExitCode(3)

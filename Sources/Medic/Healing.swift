@@ -10,7 +10,7 @@ import SystemdBus
 enum Healing {
     /// - Parameter store: where the correction is recorded (an open intent before the first change,
     ///   each step as it ends, the outcome last); nil to record nothing.
-    static func heal(_ pattern: UnitPattern, playbooks: [Playbook], address: BusAddress, dryRun: Bool, store: MedicStore? = nil) async throws -> CorrectionReport {
+    static func heal(_ pattern: UnitPattern, playbooks: [Playbook], address: BusAddress, dryRun: Bool, store: MedicStore? = nil, journal: JournalLines = JournalLines()) async throws -> CorrectionReport {
         let health: UnitHealth
         do {
             guard let found = try await StatusReader(address: address, patterns: [pattern]).read().first else {
@@ -24,7 +24,7 @@ enum Healing {
 
         var planner = CorrectionPlanner(playbooks: playbooks, dryRun: dryRun)
         planner.manual = true
-        let decision = planner.decide(.init(unit: health, now: Date().timeIntervalSince1970))
+        let decision = planner.decide(.init(unit: health, journal: journal.lines(of: health.name, for: playbooks), now: Date().timeIntervalSince1970))
         let plan: CorrectionPlan
         switch decision {
         case .act(let chosen): plan = chosen

@@ -142,3 +142,30 @@ struct HealTests {
         }
     }
 }
+
+/// Playbooks that match on a unit's journal lines, against a journald running in the sandbox.
+@Suite("medic heal matching journal lines")
+struct HealJournalTests {
+    @Test("the playbook whose expression matches the unit's recent journal lines is chosen")
+    func journalMatch() throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test", journal: true)
+        defer { sandbox.stop() }
+        let name = uniqueUnit("config-missing")
+        try sandbox.runService(name, ["/bin/sh", "-c", "echo 'cannot open /etc/app.conf'; exit 3"], wait: true)
+        let directory = sandbox.runtimeDirectory + "/playbooks"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try "name: config-fix\npriority: 10\nmatch: {journal: \"cannot open /etc/.*\\\\.conf\"}\nsteps: [restart]\n".write(toFile: directory + "/a.yaml", atomically: true, encoding: .utf8)
+        try "name: generic\nsteps: [restart]\n".write(toFile: directory + "/b.yaml", atomically: true, encoding: .utf8)
+        // journald files the unit's output asynchronously: wait, boundedly, until it can be read.
+        for _ in 0..<100 {
+            let logs = try MedicBinary.run(["logs", "--directory", sandbox.journalDirectory, name])
+            if logs.standardOutput.contains("cannot open") { break }
+            usleep(50_000)
+        }
+        func plan(_ extra: [String]) throws -> String {
+            try MedicBinary.run(["heal", "--dry-run", "--bus-address", sandbox.busAddress, "--state-dir", sandbox.runtimeDirectory + "/state", "--playbooks", directory] + extra + [name], in: sandbox).standardOutput
+        }
+        #expect(try plan(["--journal-directory", sandbox.journalDirectory]).contains("plan: config-fix (priority 10)"))
+        #expect(try plan(["--journal-directory", sandbox.runtimeDirectory + "/nowhere"]).contains("plan: generic (priority 0)"), "without journal lines a journal match fails")
+    }
+}

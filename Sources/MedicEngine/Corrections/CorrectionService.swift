@@ -13,6 +13,8 @@ public actor CorrectionService {
     private let address: BusAddress
     private let clock: WallClock
     private let logger: Logger
+    /// Where `match.journal` expressions look.
+    public var journal = JournalLines()
 
     private var runner: JobRunner?
     private var guards: [String: [String: GuardState]] = [:]
@@ -106,7 +108,7 @@ public actor CorrectionService {
         let now = clock.now()
         recentStarts.removeAll { now - $0 >= 60 }
         let situation = CorrectionPlanner.Situation(
-            unit: unit, budget: budgets[unit.name], guards: guards[unit.name] ?? [:],
+            unit: unit, budget: budgets[unit.name], journal: journal.lines(of: unit.name, for: planner.playbooks), guards: guards[unit.name] ?? [:],
             correctionRunning: running.contains(unit.name), runningCorrections: running.count, recentStarts: recentStarts,
             watchedUnits: watched.count, failingUnits: failing.count, now: now
         )
