@@ -43,7 +43,10 @@ enum Healing {
         let verifier = HealthVerifier(address: address, logger: Logger(label: "medic.heal"))
         var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner)) { unit, healthyFor, within in
             Output.line("verifying: healthy for \(FailureDescription.duration(healthyFor)) within \(FailureDescription.duration(within))")
-            let outcome = await verifier.verify(unit: unit, healthyFor: healthyFor, within: within)
+            var outcome = await verifier.verify(unit: unit, healthyFor: healthyFor, within: within)
+            if outcome.verified, plan.playbook.verify.burnRateBelow != nil {
+                outcome.detail += " (burn-rate-below is checked by medic run, which keeps the SLO figures)"
+            }
             Output.line("verification: \(outcome.detail)")
             return outcome
         }

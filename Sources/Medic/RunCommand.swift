@@ -34,7 +34,9 @@ struct RunCommand: AsyncParsableCommand {
         let playbooks = try loadPlaybooks()
         if !playbooks.isEmpty {
             let planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
-            supervisor.corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
+            let corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
+            await corrections.useSLO(SLOQuery(store: store, configuration: configuration))
+            supervisor.corrections = corrections
             logger.notice("\(playbooks.count) playbooks loaded\(dryRun ? " (dry-run)" : "")")
         }
         let group = ServiceGroup(

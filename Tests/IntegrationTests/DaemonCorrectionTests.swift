@@ -159,4 +159,50 @@ struct DaemonCorrectionTests {
         let escalationSteps = try await store.steps(of: try #require(corrections.first).id)
         #expect(escalationSteps.map(\.action) == ["notify"])
     }
+
+    /// A daemon whose unit has a 90 % SLO over 1 min with a 5 s fastest window, and a restart playbook
+    /// that also wants the burn rate back under 1 within `within`.
+    func burnRateCorrection(within: String) async throws -> StoredCorrection {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("burning")
+        let paths = try setUp(sandbox, unit: name)
+        try """
+            watch: [\(name)]
+            slo:
+              objective: 90
+              window: 60s
+              burn-rate-alerts: [{severity: page, long: 20s, short: 5s, threshold: 2}]
+            """.write(toFile: paths.config, atomically: true, encoding: .utf8)
+        try """
+            name: restart-and-cool-down
+            trigger: failure
+            steps: [{wait: 3s}, restart]
+            verify: {healthy-for: 1s, within: \(within), burn-rate-below: 1}
+            """.write(toFile: paths.playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
+        // Healthy while the daemon starts, then killed: the 3 s before the restart are bad time in
+        // the 5 s window (a burn rate of about 6), which takes about 5 s to leave it.
+        _ = FileManager.default.createFile(atPath: paths.flag, contents: nil)
+        try #require(try sandbox.systemctl("start", name).succeeded)
+        let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        kill(try sandbox.mainPID(of: name), SIGKILL)
+        #expect(daemon.waitForLog("correction #", "of \(name) with restart-and-cool-down:", timeout: 60) != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        return try #require(try await store.corrections(unit: name).first)
+    }
+
+    @Test("verification waits for the burn rate to fall back under the playbook's threshold")
+    func burnRateVerified() async throws {
+        let correction = try await burnRateCorrection(within: "30s")
+        #expect(correction.state == "recovered", "\(correction.verification ?? "")")
+        #expect(correction.verification?.contains("over 5s, under 1.0") == true, "\(correction.verification ?? "")")
+    }
+
+    @Test("a burn rate still too high at the deadline fails verification, and the fix is rolled back")
+    func burnRateTooHigh() async throws {
+        let correction = try await burnRateCorrection(within: "2s")
+        #expect(correction.state == "rolled-back", "\(correction.verification ?? "")")
+        #expect(correction.verification?.contains("did not fall under 1.0 in time") == true, "\(correction.verification ?? "")")
+    }
 }

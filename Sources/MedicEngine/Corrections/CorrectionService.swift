@@ -15,6 +15,12 @@ public actor CorrectionService {
     private let logger: Logger
     /// Where `match.journal` expressions look.
     public var journal = JournalLines()
+    /// SLO figures, for playbooks whose verification also asks for a burn rate back under a threshold.
+    public var slo: SLOQuery?
+
+    public func useSLO(_ query: SLOQuery) {
+        slo = query
+    }
 
     private var runner: JobRunner?
     private var guards: [String: [String: GuardState]] = [:]
@@ -146,9 +152,16 @@ public actor CorrectionService {
             let started = clock.now()
             let id = try await store.openCorrection(unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives, dryRun: plan.dryRun, at: started)
             let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
+            let slo = self.slo
+            let clock = self.clock
+            let burnRateBelow = plan.playbook.verify.burnRateBelow
             var executor = CorrectionExecutor(actions: BusUnitActions(runner: actions), clock: clock) { name, healthyFor, within in
                 if escalation { return (false, "escalated: no verification") }
-                return await verifier.verify(unit: name, healthyFor: healthyFor, within: within)
+                let deadline = clock.now() + within
+                let (healthy, detail) = await verifier.verify(unit: name, healthyFor: healthyFor, within: within)
+                guard healthy, let threshold = burnRateBelow else { return (healthy, detail) }
+                guard let slo else { return (false, "\(detail), but no SLO figures to check the burn rate with") }
+                return await BurnRateCheck.wait(unit: name, below: threshold, until: deadline, query: slo, clock: clock, healthy: detail)
             }
             let logger = self.logger
             executor.onStep = { step in
