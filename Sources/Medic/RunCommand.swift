@@ -31,17 +31,21 @@ struct RunCommand: AsyncParsableCommand {
         let address = manager.address
         let watcher = UnitWatcher(address: address, patterns: configuration.watch, policy: configuration.health, logger: logger)
         var supervisor = SupervisorService(watcher: watcher, store: store, configuration: configuration, logger: logger)
-        let playbooks = try loadPlaybooks()
+        let paths = playbookSearchPaths()
+        let playbooks = try loadPlaybooks(paths)
+        var services: [any Service] = []
         if !playbooks.isEmpty {
             let planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
             let corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
             await corrections.useSLO(SLOQuery(store: store, configuration: configuration))
             supervisor.corrections = corrections
             logger.notice("\(playbooks.count) playbooks loaded\(dryRun ? " (dry-run)" : "")")
+            let trusted = Self.trustedOwner
+            services.append(PlaybookReloadService(corrections: corrections, load: { PlaybookLoader.load(paths: paths, trustedOwner: trusted) }, logger: logger))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: supervisor)],
+                services: ([supervisor] + services).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -56,16 +60,20 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
+    /// Root trusts only root's files; a user trusts their own.
+    static var trustedOwner: uid_t { geteuid() == 0 ? 0 : geteuid() }
+
+    /// `--playbooks`, else the conventional directory when it exists, else nothing.
+    private func playbookSearchPaths() -> [String] {
+        if !playbookPaths.isEmpty { return playbookPaths }
+        let conventional = PlaybookLoader.defaultDirectory(isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment)
+        return FileManager.default.fileExists(atPath: conventional) ? [conventional] : []
+    }
+
     /// The playbook set, all or nothing: an invalid set stops Medic before it starts.
-    private func loadPlaybooks() throws -> [Playbook] {
-        let isRoot = geteuid() == 0
-        var paths = playbookPaths
-        if paths.isEmpty {
-            let conventional = PlaybookLoader.defaultDirectory(isRoot: isRoot, environment: ProcessInfo.processInfo.environment)
-            guard FileManager.default.fileExists(atPath: conventional) else { return [] }
-            paths = [conventional]
-        }
-        let set = PlaybookLoader.load(paths: paths, trustedOwner: isRoot ? 0 : geteuid())
+    private func loadPlaybooks(_ paths: [String]) throws -> [Playbook] {
+        guard !paths.isEmpty else { return [] }
+        let set = PlaybookLoader.load(paths: paths, trustedOwner: Self.trustedOwner)
         guard set.isValid else {
             for problem in set.problems { Output.error(problem.description) }
             throw MedicFailure("refusing an invalid playbook set (\(set.problems.count) problems)")

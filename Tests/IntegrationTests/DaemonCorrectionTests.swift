@@ -205,4 +205,25 @@ struct DaemonCorrectionTests {
         #expect(correction.state == "rolled-back", "\(correction.verification ?? "")")
         #expect(correction.verification?.contains("did not fall under 1.0 in time") == true, "\(correction.verification ?? "")")
     }
+
+    @Test("SIGHUP reloads the playbooks; an invalid new set is refused and the set in use is kept")
+    func reload() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("reloaded")
+            let paths = try setUp(sandbox, unit: name)
+            _ = FileManager.default.createFile(atPath: paths.flag, contents: nil)
+            try #require(try sandbox.systemctl("start", name).succeeded)
+            let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+            try "name: broken\nsteps: [explode]\n".write(toFile: paths.playbooks + "/broken.yaml", atomically: true, encoding: .utf8)
+            daemon.child.signal(SIGHUP)
+            #expect(daemon.waitForLog("refusing the reloaded playbook set (1 problems); keeping the 1 playbooks in use") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+            try "name: second\ntrigger: failure\nsteps: [restart]\n".write(toFile: paths.playbooks + "/broken.yaml", atomically: true, encoding: .utf8)
+            daemon.child.signal(SIGHUP)
+            #expect(daemon.waitForLog("reloaded 2 playbooks") != nil)
+            // The daemon still works: a failure is corrected.
+            kill(try sandbox.mainPID(of: name), SIGKILL)
+            #expect(daemon.waitForLog("correction #", "of \(name)", "recovered") != nil)
+            #expect(daemon.stop() == 0)
+        }
+    }
 }

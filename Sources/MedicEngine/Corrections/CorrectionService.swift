@@ -42,6 +42,14 @@ public actor CorrectionService {
         self.logger = logger
     }
 
+    /// Uses a new, already validated playbook set from now on (running corrections finish with theirs).
+    public func replacePlaybooks(_ playbooks: [Playbook]) {
+        planner.playbooks = playbooks
+    }
+
+    /// How many playbooks are in use.
+    public var playbookCount: Int { planner.playbooks.count }
+
     /// Rebuilds guard state from the recorded corrections, and notes those a crash left open.
     public func start() async throws {
         for correction in try await store.corrections(openOnly: true) {
