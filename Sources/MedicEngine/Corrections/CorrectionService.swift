@@ -32,7 +32,9 @@ public actor CorrectionService {
     private var latest: [String: UnitHealth] = [:]
     /// Corrections a crash left open, by unit: resolved when the unit is first seen again.
     private var interrupted: [String: StoredCorrection] = [:]
-    private var tasks: [Task<Void, Never>] = []
+    /// Corrections running in the background, by a serial number; each removes itself when done.
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private var nextTask = 0
 
     public init(planner: CorrectionPlanner, store: MedicStore, address: BusAddress, clock: WallClock = .system, logger: Logger) {
         self.planner = planner
@@ -90,7 +92,7 @@ public actor CorrectionService {
         watched.insert(unit.name)
         latest[unit.name] = unit
         if let open = interrupted.removeValue(forKey: unit.name) {
-            tasks.append(Task { await self.resume(open, unit: unit) })
+            track { await self.resume(open, unit: unit) }
             return
         }
         if unit.verdict.health == .failed { failing.insert(unit.name) } else { failing.remove(unit.name) }
@@ -108,7 +110,7 @@ public actor CorrectionService {
 
     /// Waits for running corrections to finish (verification or rollback), at most `timeout` seconds.
     public func drain(timeout: Double) async {
-        let pending = tasks
+        let pending = Array(tasks.values)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for task in pending { await task.value } }
             group.addTask { try? await Task.sleep(for: .seconds(timeout)) }
@@ -116,6 +118,20 @@ public actor CorrectionService {
             group.cancelAll()
         }
         runner?.close()
+    }
+
+    /// Runs `work` in the background and forgets it once it is done.
+    private func track(_ work: @escaping @Sendable () async -> Void) {
+        let number = nextTask
+        nextTask += 1
+        tasks[number] = Task {
+            await work()
+            self.finished(number)
+        }
+    }
+
+    private func finished(_ number: Int) {
+        tasks[number] = nil
     }
 
     private func consider(_ unit: UnitHealth) async {
@@ -149,7 +165,7 @@ public actor CorrectionService {
         recentStarts.append(clock.now())
         logger.notice("\(escalation ? "escalating" : "correcting") \(plan.unit) with \(plan.playbook.name)\(plan.dryRun ? " (dry-run)" : ""): \(plan.reason)",
                       metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)"])
-        tasks.append(Task { await self.execute(plan, unit: unit, escalation: escalation) })
+        track { await self.execute(plan, unit: unit, escalation: escalation) }
     }
 
     private func execute(_ plan: CorrectionPlan, unit: UnitHealth, escalation: Bool) async {
