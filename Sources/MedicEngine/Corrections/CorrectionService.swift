@@ -15,6 +15,9 @@ public actor CorrectionService {
     private let logger: Logger
     /// Where `match.journal` expressions look.
     public var journal = JournalLines()
+    /// Journal lines read per unit, with the state change they were read after and when: a unit that
+    /// has not changed is read again at most every 10 s, not on every event and heartbeat.
+    private var journalCache: [String: (stateChange: UInt64?, readAt: Double, lines: [String]?)] = [:]
     /// SLO figures, for playbooks whose verification also asks for a burn rate back under a threshold.
     public var slo: SLOQuery?
 
@@ -134,11 +137,23 @@ public actor CorrectionService {
         tasks[number] = nil
     }
 
+    /// The unit's recent journal lines when a playbook matches on them, not re-read on every event,
+    /// and never read for units Medic would not act on anyway.
+    private func journalLines(for unit: UnitHealth) -> [String]? {
+        guard !running.contains(unit.name), !planner.protection.isProtected(unit.name) else { return nil }
+        let stateChange = unit.snapshot.stateChangeMicros
+        let now = clock.now()
+        if let cached = journalCache[unit.name], cached.stateChange == stateChange, now - cached.readAt < 10 { return cached.lines }
+        let lines = journal.lines(of: unit.name, for: planner.playbooks)
+        journalCache[unit.name] = (stateChange, now, lines)
+        return lines
+    }
+
     private func consider(_ unit: UnitHealth) async {
         let now = clock.now()
         recentStarts.removeAll { now - $0 >= 60 }
         let situation = CorrectionPlanner.Situation(
-            unit: unit, budget: budgets[unit.name], journal: journal.lines(of: unit.name, for: planner.playbooks), guards: guards[unit.name] ?? [:],
+            unit: unit, budget: budgets[unit.name], journal: journalLines(for: unit), guards: guards[unit.name] ?? [:],
             correctionRunning: running.contains(unit.name), runningCorrections: running.count, recentStarts: recentStarts,
             watchedUnits: watched.count, failingUnits: failing.count, now: now
         )
