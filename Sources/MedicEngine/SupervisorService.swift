@@ -35,7 +35,7 @@ public struct SupervisorService: Service {
 
     public func run() async throws {
         let configuration = self.configuration
-        let recorder = TimelineRecorder(store: store, clock: clock, logger: logger) { configuration.watches($0) }
+        let recorder = TimelineRecorder(store: store, clock: clock) { configuration.watches($0) }
         try await recorder.start()
         try await corrections?.start()
         let monitor = BudgetMonitor(query: SLOQuery(store: store, configuration: configuration), logger: logger)
@@ -77,7 +77,7 @@ public struct SupervisorService: Service {
         try await watcher.run { event in
             do {
                 switch event {
-                case .observed(let unit, _):
+                case .observed(let unit):
                     try await recorder.record(unit)
                     await corrections?.observe(unit)
                 case .ready(let units), .reconnected(let units):

@@ -1,4 +1,3 @@
-import Logging
 import MedicCore
 import MedicStore
 
@@ -12,7 +11,6 @@ import MedicStore
 public actor TimelineRecorder {
     private let store: MedicStore
     private let clock: WallClock
-    private let logger: Logger
     private let accepts: @Sendable (String) -> Bool
     /// Rows are written once this many are waiting, or on `flush()`.
     private let batchSize = 256
@@ -23,10 +21,9 @@ public actor TimelineRecorder {
     private var last: [String: StoredObservation] = [:]
     private var buffer: [StoredObservation] = []
 
-    public init(store: MedicStore, clock: WallClock = .system, logger: Logger, accepts: @escaping @Sendable (String) -> Bool) {
+    public init(store: MedicStore, clock: WallClock = .system, accepts: @escaping @Sendable (String) -> Bool) {
         self.store = store
         self.clock = clock
-        self.logger = logger
         self.accepts = accepts
     }
 

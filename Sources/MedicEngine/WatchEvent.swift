@@ -6,9 +6,9 @@ public enum WatchEvent: Sendable {
     case ready(units: Int)
     /// A unit changed health class.
     case transition(HealthTransition)
-    /// A unit's latest state and verdict, after every update (also for every unit of every snapshot,
-    /// `resnapshot` true); consumers that keep a timeline drop repeats themselves.
-    case observed(UnitHealth, resnapshot: Bool)
+    /// A unit's latest state and verdict, after every update and for every unit of every snapshot;
+    /// consumers that keep a timeline drop repeats themselves.
+    case observed(UnitHealth)
     /// The connection to the manager was lost; the watcher is reconnecting.
     case connectionLost(reason: String)
     /// Connected again; transitions that happened meanwhile have been reported.

@@ -44,7 +44,7 @@ struct WatchSession {
         // Trigger descriptions (a timer's next elapse) depend on other units: settle them all.
         transitions += model.reevaluate(at: now, all: true)
         for transition in transitions.sorted(by: { $0.unit < $1.unit }) { await emit(.transition(transition)) }
-        for unit in model.units { await emit(.observed(unit, resnapshot: true)) }
+        for unit in model.units { await emit(.observed(unit)) }
     }
 
     /// Applies signal batches until the connection closes or the task is cancelled.
@@ -72,7 +72,7 @@ struct WatchSession {
                 case .recheck:
                     for transition in model.reevaluate(at: watcher.clock.now()) {
                         await emit(.transition(transition))
-                        if let unit = model.health(of: transition.unit) { await emit(.observed(unit, resnapshot: false)) }
+                        if let unit = model.health(of: transition.unit) { await emit(.observed(unit)) }
                     }
                 case .closed:
                     return
@@ -87,7 +87,7 @@ struct WatchSession {
     /// Applies one unit's new snapshot and reports what came of it.
     private mutating func update(_ snapshot: UnitSnapshot, at now: Double) async {
         if let transition = model.update(snapshot, at: now) { await emit(.transition(transition)) }
-        if let unit = model.health(of: snapshot.name) { await emit(.observed(unit, resnapshot: false)) }
+        if let unit = model.health(of: snapshot.name) { await emit(.observed(unit)) }
     }
 
     enum Input: Sendable {

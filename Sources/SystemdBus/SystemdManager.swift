@@ -37,14 +37,6 @@ public struct SystemdManager: Sendable {
         }
     }
 
-    /// All units the manager has loaded.
-    public func listUnits() async throws(BusError) -> [ListedUnit] {
-        try await bus.call(
-            destination: Self.destination, path: Self.managerPath, interface: Self.managerInterface,
-            member: "ListUnits", decode: ListedUnit.readAll
-        )
-    }
-
     /// Loaded units whose names match any of the fnmatch-style patterns (all when empty).
     public func listUnits(matching patterns: [String]) async throws(BusError) -> [ListedUnit] {
         try await bus.call(

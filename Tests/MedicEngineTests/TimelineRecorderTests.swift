@@ -1,4 +1,3 @@
-import Logging
 import MedicCore
 import MedicEngine
 import MedicStore
@@ -34,7 +33,7 @@ struct TimelineRecorderTests {
     func liveChanges() async throws {
         let store = try MedicStore.inMemory()
         let clock = ManualClock()
-        let recorder = TimelineRecorder(store: store, clock: clock.clock, logger: Logger(label: "test")) { _ in true }
+        let recorder = TimelineRecorder(store: store, clock: clock.clock) { _ in true }
         try await recorder.start()
         try await recorder.record(health("a.service", "active", "running", .healthy, changedAt: 10))
         try await recorder.snapshotComplete()
@@ -51,7 +50,7 @@ struct TimelineRecorderTests {
     func restart() async throws {
         let store = try MedicStore.inMemory()
         let clock = ManualClock()
-        let first = TimelineRecorder(store: store, clock: clock.clock, logger: Logger(label: "test")) { _ in true }
+        let first = TimelineRecorder(store: store, clock: clock.clock) { _ in true }
         try await first.start()
         for unit in ["same", "changed", "nostamp", "gone"] {
             try await first.record(health("\(unit).service", "active", "running", .healthy))
@@ -61,7 +60,7 @@ struct TimelineRecorderTests {
         try await first.stop()
 
         clock.set(1200)
-        let second = TimelineRecorder(store: store, clock: clock.clock, logger: Logger(label: "test")) { _ in true }
+        let second = TimelineRecorder(store: store, clock: clock.clock) { _ in true }
         try await second.start()
         try await second.record(health("same.service", "active", "running", .healthy, changedAt: 900))
         try await second.record(health("changed.service", "failed", "failed", .failed, changedAt: 1150))
@@ -77,7 +76,7 @@ struct TimelineRecorderTests {
     func connectionLost() async throws {
         let store = try MedicStore.inMemory()
         let clock = ManualClock()
-        let recorder = TimelineRecorder(store: store, clock: clock.clock, logger: Logger(label: "test")) { _ in true }
+        let recorder = TimelineRecorder(store: store, clock: clock.clock) { _ in true }
         try await recorder.start()
         try await recorder.record(health("a.service", "active", "running", .healthy))
         try await recorder.snapshotComplete()
@@ -92,7 +91,7 @@ struct TimelineRecorderTests {
     @Test("units the configuration does not watch are not stored")
     func filter() async throws {
         let store = try MedicStore.inMemory()
-        let recorder = TimelineRecorder(store: store, clock: ManualClock().clock, logger: Logger(label: "test")) { $0 == "a.service" }
+        let recorder = TimelineRecorder(store: store, clock: ManualClock().clock) { $0 == "a.service" }
         try await recorder.start()
         try await recorder.record(health("a.service", "active", "running", .healthy))
         try await recorder.record(health("b.service", "active", "running", .healthy))

@@ -38,7 +38,7 @@ public struct HealthVerifier: Sendable {
             group.addTask {
                 do {
                     try await watcher.run { event in
-                        guard case .observed(let health, _) = event, health.name == pattern.text else { return }
+                        guard case .observed(let health) = event, health.name == pattern.text else { return }
                         let now = clock.now()
                         progress.state.withLock { s in
                             s.last = "\(health.verdict.health.rawValue): \(health.verdict.reason)"
