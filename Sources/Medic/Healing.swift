@@ -58,7 +58,7 @@ enum Healing {
             let prefix = step.isRollback ? "rollback: " : "step: "
             Output.line("\(prefix)\(step.action): \(step.outcome)\(step.error.map { " (\($0))" } ?? "")")
             if let store, let correction {
-                let stored = StoredStep(action: step.action, startedAt: step.started, endedAt: step.ended, outcome: step.outcome, error: step.error, isRollback: step.isRollback, captured: step.captured)
+                let stored = StoredStep(step)
                 do { try await store.recordStep(stored, of: correction) } catch { Output.error("cannot record a step: \(error)") }
             }
         }

@@ -204,7 +204,7 @@ public actor CorrectionService {
             }
             let logger = self.logger
             executor.onStep = { step in
-                let stored = StoredStep(action: step.action, startedAt: step.started, endedAt: step.ended, outcome: step.outcome, error: step.error, isRollback: step.isRollback, captured: step.captured)
+                let stored = StoredStep(step)
                 do { try await store.recordStep(stored, of: id) } catch { logger.error("cannot record a step of correction \(id): \(error)") }
             }
             let report = await executor.execute(plan, unit: unit.snapshot)
@@ -241,7 +241,7 @@ public actor CorrectionService {
             let store = self.store
             var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner), clock: clock) { _, _, _ in (false, "") }
             executor.onStep = { step in
-                let stored = StoredStep(action: step.action, startedAt: step.started, endedAt: step.ended, outcome: step.outcome, error: step.error, isRollback: true, captured: nil)
+                let stored = StoredStep(step)
                 try? await store.recordStep(stored, of: open.id)
             }
             var state = "rolled-back"
