@@ -99,6 +99,44 @@ struct HealTests {
         }
     }
 
+    @Test("a unit in start-limit-hit is reset and started by the shipped playbook")
+    func startLimitHit() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("start-limit")
+            let flag = sandbox.runtimeDirectory + "/\(name).ok"
+            // Exits successfully (so systemd keeps Result=success) and is restarted at once until the
+            // start limit refuses the fourth start: that leaves the unit failed with start-limit-hit.
+            try sandbox.install(units: [name: """
+                [Unit]
+                StartLimitIntervalSec=1min
+                StartLimitBurst=3
+                [Service]
+                Restart=always
+                RestartSec=100ms
+                ExecStart=/bin/sh -c 'test -e \(flag) && exec sleep infinity; exit 0'
+                """])
+            _ = try sandbox.systemctl("start", name)
+            let deadline = Date().addingTimeInterval(20)
+            while try show("Result", name, in: sandbox) != "start-limit-hit" && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+            #expect(try show("Result", name, in: sandbox) == "start-limit-hit")
+            #expect(try sandbox.systemctl("start", name).status != 0, "systemd itself refuses to start it")
+            // The shipped playbook, with a verification short enough for a test.
+            let shipped = try String(contentsOfFile: PlaybookCheckTests.repository + "/Playbooks/reset-start-limit.yaml", encoding: .utf8)
+            let quick = shipped.replacingOccurrences(of: "healthy-for: 1m", with: "healthy-for: 1s").replacingOccurrences(of: "within: 2m", with: "within: 10s")
+            #expect(quick != shipped)
+            let directory = try playbooks(["reset-start-limit.yaml": quick], in: sandbox)
+            _ = FileManager.default.createFile(atPath: flag, contents: nil)
+            let result = try heal(["--playbooks", directory, name], in: sandbox)
+            #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+            #expect(result.standardOutput.contains("plan: reset-start-limit (priority 60) matches failed"))
+            #expect(result.standardOutput.contains("step: reset-failed: done"))
+            #expect(result.standardOutput.contains("step: start: done"))
+            #expect(result.standardOutput.contains("outcome: recovered"))
+            #expect(try show("ActiveState", name, in: sandbox) == "active")
+            #expect(try show("SubState", name, in: sandbox) == "running")
+        }
+    }
+
     @Test("dry-run prints the plan and starts no job on the manager")
     func dryRun() throws {
         try withSandbox { sandbox in
