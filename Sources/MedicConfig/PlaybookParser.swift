@@ -6,7 +6,7 @@ public enum PlaybookParser {
     /// The most steps a playbook may have.
     public static let maximumSteps = 32
 
-    static let fields: Set = ["name", "description", "priority", "mode", "match", "trigger", "steps", "verify", "rollback", "guard"]
+    static let fields: Set = ["name", "description", "priority", "pin", "mode", "match", "trigger", "steps", "verify", "rollback", "guard"]
 
     /// One playbook file's outcome: the playbook when it is valid, and every problem found.
     public struct Outcome: Sendable {
@@ -38,6 +38,7 @@ public enum PlaybookParser {
         if f["name"] == nil { problems.add(top.error("needs a 'name'")) }
         let description = f["description"].flatMap { c in problems.attempt { () throws(ConfigError) in try c.string() } } ?? ""
         let priority = f["priority"].flatMap { c in problems.attempt { () throws(ConfigError) in try c.integer(in: -1000...1000) } } ?? 0
+        let pinned = f["pin"].flatMap { c in problems.attempt { () throws(ConfigError) in try c.bool() } } ?? false
         let mode = f["mode"].flatMap { c in problems.attempt { () throws(ConfigError) in try c.choice(Playbook.Mode.self) } } ?? .active
         let trigger = f["trigger"].flatMap { c in problems.attempt { () throws(ConfigError) in try c.choice(Playbook.Trigger.self) } } ?? .fastBurn
         let rollback = f["rollback"].flatMap { c in problems.attempt { () throws(ConfigError) in try c.choice(Playbook.Rollback.self) } } ?? .automatic
@@ -69,7 +70,7 @@ public enum PlaybookParser {
         let mark = f["name"]?.node.mark
         guard problems.problems.isEmpty, let name else { return Outcome(playbook: nil, problems: problems.problems) }
         let playbook = Playbook(
-            name: name, description: description, priority: priority, mode: mode, match: match, trigger: trigger,
+            name: name, description: description, priority: priority, pinned: pinned, mode: mode, match: match, trigger: trigger,
             steps: steps, verify: verify, rollback: rollback, guardrails: guardrails, source: file
         )
         return Outcome(playbook: playbook, problems: [], nameLine: mark?.line ?? 1, nameColumn: mark?.column ?? 1)

@@ -93,7 +93,7 @@ struct PlaybookParserTests {
             guard: {on-exhausted: escalate}
             """)
         #expect(found == [
-            "p.yaml:2:1: colour: unknown field; expected one of description, guard, match, mode, name, priority, rollback, steps, trigger, verify",
+            "p.yaml:2:1: colour: unknown field; expected one of description, guard, match, mode, name, pin, priority, rollback, steps, trigger, verify",
             "p.yaml:1:7: name: expected a name of letters, digits, '-', '_' and '.', at most 100 characters",
             "p.yaml:4:11: match.units[0]: 'web.servce' can match nothing: '.servce' is not a unit type (service, socket, target, device, mount, automount, swap, timer, path, slice, scope)",
             "p.yaml:5:13: match.results[0]: unknown systemd Result 'exploded'; expected one of core-dump, exec-condition, exit-code, failed-precondition, mount-start-limit-hit, oom-kill, protocol, resources, service-start-limit-hit, signal, start-limit-hit, success, timeout, trigger-limit-hit, unit-start-limit-hit, watchdog",
@@ -115,7 +115,7 @@ struct PlaybookParserTests {
         ("name: x\n", "p.yaml:1:1: needs 'steps'"),
         ("name: x\nsteps: []\n", "p.yaml:2:8: steps: needs at least one step"),
         ("name: x\nsteps: restart\n", "p.yaml:2:8: steps: expected a list"),
-        ("[1, 2]\n", "p.yaml:1:1: expected a mapping of description, guard, match, mode, name, priority, rollback, steps, trigger, verify"),
+        ("[1, 2]\n", "p.yaml:1:1: expected a mapping of description, guard, match, mode, name, pin, priority, rollback, steps, trigger, verify"),
         ("name: x\nsteps: [{restart: 1, stop: 2}]\n", "p.yaml:2:9: steps[0]: a step is an action name or a mapping with a single action"),
         ("name: x\nsteps: [{run: {argv: \"rm -rf /\"}}]\n", "p.yaml:2:22: steps[0].run.argv: expected a list such as [/usr/bin/logger, restarted]: commands never go through a shell"),
         ("name: x\nsteps: [{run: {argv: [rm], undo: [/bin/true]}}]\n", "p.yaml:2:22: steps[0].run.argv: the program must be an absolute path, got 'rm'"),

@@ -167,4 +167,42 @@ struct CorrectionPlannerTests {
         #expect(!byJournal.matches(killed, health: .failed, journal: ["all good"]))
         #expect(!byJournal.matches(killed, health: .failed, journal: nil))
     }
+
+    /// Three rolled-back attempts of `name` on the failure `failed()` shows.
+    func hopeless(_ name: String) -> LearnedStatistics {
+        LearnedStatistics(history: (0..<3).map {
+            PastCorrection(unit: "other\($0).service", playbook: name, signature: "exit-code:status=3", outcome: .rolledBack, startedAt: now - 1000)
+        })
+    }
+
+    @Test("what was learned reorders the playbooks, and the plan says so, with the signature and rank")
+    func learned() {
+        let planner = CorrectionPlanner(playbooks: [playbook("first", priority: 10), playbook("second")])
+        var s = situation(failed())
+        s.statistics = hopeless("first")
+        guard case .act(let plan) = planner.decide(s) else { Issue.record("expected a plan"); return }
+        #expect(plan.playbook.name == "second")
+        #expect(plan.rank == 1)
+        #expect(plan.signature?.key == "exit-code:status=3")
+        #expect(plan.alternatives.isEmpty, "a suppressed playbook is no alternative")
+        #expect(planner.ranked(for: s).map(\.playbook.name) == ["second", "first"])
+    }
+
+    @Test("a suppressed playbook is not repeated: Medic escalates once when the playbook says so, and otherwise leaves the unit")
+    func suppressed() {
+        var s = situation(failed())
+        s.statistics = hopeless("first")
+        let stop = CorrectionPlanner(playbooks: [playbook("first")])
+        guard case .none(let reason) = stop.decide(s) else { Issue.record("expected no action"); return }
+        #expect(reason.contains("suppressed"))
+        let escalating = PlaybookGuard(onExhausted: .escalate)
+        let planner = CorrectionPlanner(playbooks: [playbook("first", steps: [.restart, .notify(.command(["/bin/true"]))], guardrails: escalating)])
+        guard case .escalate(_, let chosen, let why) = planner.decide(s) else { Issue.record("expected an escalation"); return }
+        #expect(chosen.name == "first")
+        #expect(why.contains("0 of 3 attempts recovered"))
+        var escalated = GuardState()
+        escalated.markEscalated()
+        s.guards = ["first": escalated]
+        guard case .none = planner.decide(s) else { Issue.record("escalates once"); return }
+    }
 }

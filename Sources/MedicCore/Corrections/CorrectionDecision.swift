@@ -35,14 +35,20 @@ public struct CorrectionPlan: Sendable, Equatable {
     /// True when nothing may be changed (global dry-run or the playbook's mode).
     public var dryRun: Bool
     public var reason: String
+    /// The failure it treats.
+    public var signature: FailureSignature?
+    /// 1 for the first choice, 2 when the first was held back (cooldown, quarantine, suppression), ...
+    public var rank: Int
 
-    public init(unit: String, playbook: Playbook, steps: [PlannedStep], alternatives: [String], dryRun: Bool, reason: String) {
+    public init(unit: String, playbook: Playbook, steps: [PlannedStep], alternatives: [String], dryRun: Bool, reason: String, signature: FailureSignature? = nil, rank: Int = 1) {
         self.unit = unit
         self.playbook = playbook
         self.steps = steps
         self.alternatives = alternatives
         self.dryRun = dryRun
         self.reason = reason
+        self.signature = signature
+        self.rank = rank
     }
 }
 

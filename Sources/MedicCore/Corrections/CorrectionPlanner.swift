@@ -8,6 +8,8 @@ public struct CorrectionPlanner: Sendable {
     public var dryRun: Bool
     /// An operator asked for a correction now (`medic heal`): triggers are not waited for.
     public var manual = false
+    /// How learned outcomes order and suppress the matching playbooks.
+    public var learning = LearningPolicy()
 
     public init(playbooks: [Playbook], protection: ProtectionPolicy = ProtectionPolicy(), limits: CorrectionLimits = CorrectionLimits(), dryRun: Bool = false) {
         self.playbooks = playbooks
@@ -23,6 +25,10 @@ public struct CorrectionPlanner: Sendable {
         public var budget: BudgetState?
         /// The unit's recent journal lines, for `match.journal`; nil when not read.
         public var journal: [String]?
+        /// The failure at hand; nil to take it from the unit and `journal`.
+        public var signature: FailureSignature?
+        /// What was learned from past corrections.
+        public var statistics: LearnedStatistics
         /// Guard state per playbook name for this unit.
         public var guards: [String: GuardState]
         /// Whether a correction is already running on this unit.
@@ -36,10 +42,12 @@ public struct CorrectionPlanner: Sendable {
         public var failingUnits: Int
         public var now: Double
 
-        public init(unit: UnitHealth, budget: BudgetState? = nil, journal: [String]? = nil, guards: [String: GuardState] = [:], correctionRunning: Bool = false, runningCorrections: Int = 0, recentStarts: [Double] = [], watchedUnits: Int = 1, failingUnits: Int = 0, now: Double) {
+        public init(unit: UnitHealth, budget: BudgetState? = nil, journal: [String]? = nil, signature: FailureSignature? = nil, statistics: LearnedStatistics = LearnedStatistics(), guards: [String: GuardState] = [:], correctionRunning: Bool = false, runningCorrections: Int = 0, recentStarts: [Double] = [], watchedUnits: Int = 1, failingUnits: Int = 0, now: Double) {
             self.unit = unit
             self.budget = budget
             self.journal = journal
+            self.signature = signature
+            self.statistics = statistics
             self.guards = guards
             self.correctionRunning = correctionRunning
             self.runningCorrections = runningCorrections
@@ -47,6 +55,11 @@ public struct CorrectionPlanner: Sendable {
             self.watchedUnits = watchedUnits
             self.failingUnits = failingUnits
             self.now = now
+        }
+
+        /// The failure signature the decision uses.
+        public var failureSignature: FailureSignature {
+            signature ?? FailureSignature(unit.snapshot, verdict: unit.verdict, journal: journal)
         }
     }
 
@@ -57,12 +70,19 @@ public struct CorrectionPlanner: Sendable {
             .sorted { ($1.priority, $0.name) < ($0.priority, $1.name) }
     }
 
+    /// The matching playbooks in the order they are tried for this failure: declared order adjusted by
+    /// what was learned, suppressed ones last.
+    public func ranked(for s: Situation) -> [LearningPolicy.Ranked] {
+        learning.rank(candidates(for: s), signature: s.failureSignature.key, statistics: s.statistics)
+    }
+
     public func decide(_ s: Situation) -> CorrectionDecision {
         let unit = s.unit.snapshot
         if protection.isProtected(unit.name) { return .none(reason: "\(unit.name) is protected: Medic never acts on it") }
         if s.correctionRunning { return .none(reason: "a correction is already running on \(unit.name)") }
         if let busy = systemdIsBusy(s.unit) { return .wait(until: nil, reason: busy) }
-        let ranked = candidates(for: s)
+        let signature = s.failureSignature
+        let ranked = learning.rank(candidates(for: s), signature: signature.key, statistics: s.statistics)
         guard !ranked.isEmpty else { return .none(reason: "no playbook matches \(unit.name) (\(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)) with its trigger met") }
         if s.failingUnits >= limits.massFailureCount || (s.watchedUnits > 0 && Double(s.failingUnits) / Double(s.watchedUnits) >= limits.massFailureShare && s.failingUnits > 1) {
             return .none(reason: "\(s.failingUnits) of \(s.watchedUnits) units are failing at once: the cause is likely shared, so Medic alerts instead of acting")
@@ -70,12 +90,14 @@ public struct CorrectionPlanner: Sendable {
 
         var earliest: (time: Double, reason: String)?
         var exhausted: [String] = []
-        for (index, playbook) in ranked.enumerated() {
+        for (index, entry) in ranked.enumerated() {
+            let playbook = entry.playbook
             let state = s.guards[playbook.name] ?? GuardState()
             let rules = playbook.guardrails
-            if state.isQuarantined {
+            if state.isQuarantined || entry.suppressed != nil {
                 if rules.onExhausted == .escalate && !state.escalated {
-                    return .escalate(unit: unit.name, playbook: playbook, reason: "\(playbook.name) used its \(rules.maxAttempts) attempts without a verified recovery")
+                    let why = entry.suppressed.map { "\(playbook.name) is \($0)" } ?? "\(playbook.name) used its \(rules.maxAttempts) attempts without a verified recovery"
+                    return .escalate(unit: unit.name, playbook: playbook, reason: why)
                 }
                 exhausted.append(playbook.name)
                 continue
@@ -94,19 +116,23 @@ public struct CorrectionPlanner: Sendable {
             if lastMinute.count >= limits.maxPerMinute {
                 return .wait(until: (lastMinute.min() ?? s.now) + 60, reason: "\(lastMinute.count) corrections started in the last minute (at most \(limits.maxPerMinute))")
             }
-            let reason = "\(playbook.name) (priority \(playbook.priority)) matches \(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)" +
-                (s.budget.map { "; budget \($0.rawValue)" } ?? "")
+            let stats = entry.statistics
+            let learned = stats.attempts == 0 ? "" : "; learned for \(signature.key): \(stats.successes) of \(stats.attempts) recovered"
+            let reason = "\(playbook.name) (priority \(playbook.priority)\(playbook.pinned ? ", pinned" : "")) matches \(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)" +
+                (s.budget.map { "; budget \($0.rawValue)" } ?? "") + learned
             return .act(CorrectionPlan(
                 unit: unit.name,
                 playbook: playbook,
                 steps: playbook.steps.map(PlannedStep.init),
-                alternatives: ranked.enumerated().filter { $0.offset != index }.map(\.element.name),
+                alternatives: ranked.enumerated().filter { $0.offset != index && $0.element.suppressed == nil }.map(\.element.playbook.name),
                 dryRun: dryRun || playbook.mode == .dryRun,
-                reason: reason
+                reason: reason,
+                signature: signature,
+                rank: index + 1
             ))
         }
         if let earliest { return .wait(until: earliest.time, reason: earliest.reason) }
-        return .none(reason: "every matching playbook is quarantined (\(exhausted.joined(separator: ", "))) until a person lifts it")
+        return .none(reason: "every matching playbook is quarantined or suppressed (\(exhausted.joined(separator: ", "))): Medic does not repeat them until a person lifts it")
     }
 
     private func triggered(_ trigger: Playbook.Trigger, _ s: Situation) -> Bool {

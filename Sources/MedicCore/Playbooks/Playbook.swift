@@ -5,6 +5,8 @@ public struct Playbook: Sendable, Equatable {
     public var description: String
     /// Higher is tried first among matching playbooks (before learned statistics adjust the order).
     public var priority: Int
+    /// Pinned by the operator: keeps its declared place whatever was learned, and is never suppressed.
+    public var pinned: Bool
     public var mode: Mode
     public var match: PlaybookMatch
     public var trigger: Trigger
@@ -15,10 +17,11 @@ public struct Playbook: Sendable, Equatable {
     /// Where it was read from, for messages ("Playbooks/restart.yaml").
     public var source: String
 
-    public init(name: String, description: String = "", priority: Int = 0, mode: Mode = .active, match: PlaybookMatch = PlaybookMatch(), trigger: Trigger = .fastBurn, steps: [PlaybookStep], verify: Verification = Verification(), rollback: Rollback = .automatic, guardrails: PlaybookGuard = PlaybookGuard(), source: String = "") {
+    public init(name: String, description: String = "", priority: Int = 0, pinned: Bool = false, mode: Mode = .active, match: PlaybookMatch = PlaybookMatch(), trigger: Trigger = .fastBurn, steps: [PlaybookStep], verify: Verification = Verification(), rollback: Rollback = .automatic, guardrails: PlaybookGuard = PlaybookGuard(), source: String = "") {
         self.name = name
         self.description = description
         self.priority = priority
+        self.pinned = pinned
         self.mode = mode
         self.match = match
         self.trigger = trigger

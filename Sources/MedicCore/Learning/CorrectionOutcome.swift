@@ -1,0 +1,41 @@
+/// How a recorded correction attempt ended, as history stores it.
+public enum CorrectionOutcome: String, Sendable, Equatable, CaseIterable, Codable {
+    /// Written before the first change and not closed yet (or Medic died before closing it).
+    case open
+    /// Verified healthy.
+    case recovered
+    /// Did not verify; the executed steps were undone.
+    case rolledBack = "rolled-back"
+    /// Did not verify (or a step failed) and nothing was undone.
+    case failed
+    /// The attempts ran out (or the playbook was suppressed) and the escalation was sent.
+    case escalated
+    /// Decided and recorded, nothing changed.
+    case dryRun = "dry-run"
+
+    /// Whether the attempt says something about the playbook's success: only real attempts that
+    /// ended do. Dry-runs and escalations never count.
+    public var isLearnedFrom: Bool { self == .recovered || self == .rolledBack || self == .failed }
+}
+
+/// One correction attempt as the learning needs it; built from history by the engine.
+public struct PastCorrection: Sendable, Equatable {
+    public var unit: String
+    public var playbook: String
+    /// `FailureSignature.key` at the time of the attempt.
+    public var signature: String
+    public var outcome: CorrectionOutcome
+    /// Seconds since the epoch.
+    public var startedAt: Double
+    /// Seconds from the start of the attempt to the start of the healthy stretch that verified it.
+    public var recoverySeconds: Double?
+
+    public init(unit: String, playbook: String, signature: String, outcome: CorrectionOutcome, startedAt: Double, recoverySeconds: Double? = nil) {
+        self.unit = unit
+        self.playbook = playbook
+        self.signature = signature
+        self.outcome = outcome
+        self.startedAt = startedAt
+        self.recoverySeconds = recoverySeconds
+    }
+}
