@@ -12,13 +12,12 @@ struct HealCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "heal",
         abstract: "Run the best matching playbook on a unit now (exit 0 when verified healthy).",
-        discussion: "Triggers are not waited for, but protected units, systemd's own restarts and the playbooks' guards still apply."
+        discussion: "Triggers, cooldowns and backoffs are not waited for; protected units, systemd's own restarts, quarantined playbooks and playbooks suppressed by what was learned still hold."
     )
 
     @OptionGroup var manager: ManagerOptions
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Where the correction is recorded (default /var/lib/medic as root, $XDG_STATE_HOME/medic otherwise).", valueName: "dir"))
-    var stateDirectory: String?
+    @OptionGroup var state: StateOptions
 
     @Option(name: .customLong("playbooks"), help: ArgumentHelp("Playbook files or directories (default: /etc/medic/playbooks as root, $XDG_CONFIG_HOME/medic/playbooks otherwise).", valueName: "path"))
     var playbookPaths: [String] = []
@@ -51,14 +50,10 @@ struct HealCommand: AsyncParsableCommand {
             guard !playbooks.isEmpty else { throw MedicFailure("no playbook named \(playbookName) in \(paths.joined(separator: ", "))") }
         }
 
-        let storePath = StateOptions.storePath(stateDirectory: stateDirectory)
-        let store: MedicStore
-        do {
-            store = try MedicStore(path: storePath)
-        } catch {
-            throw MedicFailure("cannot open the history store \(storePath): \(error)")
-        }
-        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun, store: store, journal: JournalLines(directory: journalDirectory))
+        let configuration = try state.configuration()
+        let store = try state.openStore()
+        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun, store: store,
+                                            journal: JournalLines(directory: journalDirectory), configuration: configuration)
         switch report.outcome {
         case .recovered, .dryRun: return
         case .rolledBack, .failed: throw ExitCode(3)

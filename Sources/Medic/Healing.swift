@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MedicConfig
 import MedicCore
 import MedicEngine
 import MedicStore
@@ -10,7 +11,7 @@ import SystemdBus
 enum Healing {
     /// - Parameter store: where the correction is recorded (an open intent before the first change,
     ///   each step as it ends, the outcome last); nil to record nothing.
-    static func heal(_ pattern: UnitPattern, playbooks: [Playbook], address: BusAddress, dryRun: Bool, store: MedicStore? = nil, journal: JournalLines = JournalLines()) async throws -> CorrectionReport {
+    static func heal(_ pattern: UnitPattern, playbooks: [Playbook], address: BusAddress, dryRun: Bool, store: MedicStore? = nil, journal: JournalLines = JournalLines(), configuration: MedicConfiguration = MedicConfiguration()) async throws -> CorrectionReport {
         let health: UnitHealth
         do {
             guard let found = try await StatusReader(address: address, patterns: [pattern]).read().first else {
@@ -22,9 +23,17 @@ enum Healing {
         }
         Output.line("\(health.name): \(health.verdict.health.rawValue): \(health.verdict.reason)")
 
-        var planner = CorrectionPlanner(playbooks: playbooks, dryRun: dryRun)
+        var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
         planner.manual = true
-        let decision = planner.decide(.init(unit: health, journal: journal.lines(of: health.name, for: playbooks), now: Date().timeIntervalSince1970))
+        planner.learning = configuration.learning
+        // What earlier corrections left: the guards, and what was learned.
+        let history = try await store?.pastCorrections() ?? []
+        let statistics = LearnedStatistics(history: history, resets: try await store?.statisticsResets() ?? [:])
+        let guards = GuardState.rebuild(from: history, playbooks: playbooks)[health.name] ?? [:]
+        let lines = journal.lines(of: health.name)
+        let situation = CorrectionPlanner.Situation(unit: health, journal: lines, statistics: statistics, guards: guards, now: Date().timeIntervalSince1970)
+        Output.line("failure signature: \(situation.failureSignature.key)")
+        let decision = planner.decide(situation)
         let plan: CorrectionPlan
         switch decision {
         case .act(let chosen): plan = chosen
@@ -50,10 +59,11 @@ enum Healing {
             Output.line("verification: \(outcome.detail)")
             return outcome
         }
-        let correction = try await store?.openCorrection(
-            unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives,
-            dryRun: plan.dryRun, at: Date().timeIntervalSince1970
-        )
+        let correction = try await store?.openCorrection(CorrectionIntent(
+            unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives, dryRun: plan.dryRun,
+            startedAt: Date().timeIntervalSince1970, signature: plan.signature?.key ?? "", trigger: TriggerDescription.describe(plan.playbook.trigger, manual: true, report: nil),
+            rank: plan.rank, journal: JournalExcerpt.cap(lines ?? [])
+        ))
         executor.onStep = { step in
             let prefix = step.isRollback ? "rollback: " : "step: "
             Output.line("\(prefix)\(step.action): \(step.outcome)\(step.error.map { " (\($0))" } ?? "")")
@@ -65,7 +75,8 @@ enum Healing {
         let report = await executor.execute(plan, unit: health.snapshot)
         Output.line("outcome: \(report.outcome.rawValue)")
         if let store, let correction {
-            try await store.closeCorrection(correction, state: report.outcome.rawValue, verification: report.verification, at: report.ended)
+            try await store.closeCorrection(correction, state: report.outcome.rawValue, verification: report.verification, at: report.ended,
+                                            recoverySeconds: report.recoverySeconds(healthyFor: plan.playbook.verify.healthyFor))
             Output.line("recorded as correction #\(correction)")
         }
         if report.outcome == .dryRun || report.steps.contains(where: { $0.outcome == "failed" && !$0.isRollback }) {

@@ -35,7 +35,8 @@ struct RunCommand: AsyncParsableCommand {
         let playbooks = try loadPlaybooks(paths)
         var services: [any Service] = []
         if !playbooks.isEmpty {
-            let planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
+            var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
+            planner.learning = configuration.learning
             let corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
             await corrections.useSLO(SLOQuery(store: store, configuration: configuration))
             supervisor.corrections = corrections

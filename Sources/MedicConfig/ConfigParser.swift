@@ -4,7 +4,7 @@ import Yams
 /// Reads medic.yaml into a `MedicConfiguration`, all or nothing: the first problem is an error that
 /// names file, line, column and field, and no partial configuration is ever returned.
 public enum ConfigParser {
-    static let topLevel: Set = ["watch", "ignore", "health", "availability", "slo", "store", "corrections"]
+    static let topLevel: Set = ["watch", "ignore", "health", "availability", "slo", "store", "corrections", "learning"]
 
     public static func parse(_ text: String, file: String) throws(ConfigError) -> MedicConfiguration {
         let root: Node?
@@ -46,7 +46,32 @@ public enum ConfigParser {
                 limits.massFailureShare = percent / 100
             }
         }
-        return MedicConfiguration(watch: watch, ignore: ignore, health: health, availability: availability, slo: slo, retention: retention, protection: protection, limits: limits)
+        var configuration = MedicConfiguration(watch: watch, ignore: ignore, health: health, availability: availability, slo: slo, retention: retention, protection: protection, limits: limits)
+        if let learning = fields["learning"] { configuration.learning = try parseLearning(learning) }
+        return configuration
+    }
+
+    private static func parseLearning(_ cursor: YAMLCursor) throws(ConfigError) -> LearningPolicy {
+        var policy = LearningPolicy()
+        let f = try cursor.mapping(allowed: ["enabled", "credibility-percent", "floor-percent", "min-attempts", "exploration"])
+        if let v = f["enabled"] { policy.enabled = try v.bool() }
+        if let v = f["credibility-percent"] {
+            let percent = try v.number()
+            guard percent >= 50 && percent < 100 else { throw v.error("must be a percentage from 50 to below 100") }
+            policy.credibility = percent / 100
+        }
+        if let v = f["floor-percent"] {
+            let percent = try v.number()
+            guard percent >= 0 && percent < 100 else { throw v.error("must be a percentage from 0 to below 100") }
+            policy.floor = percent / 100
+        }
+        if let v = f["min-attempts"] { policy.minimumAttempts = try v.integer(atLeast: 1) }
+        if let v = f["exploration"] {
+            let weight = try v.number()
+            guard weight >= 0 && weight <= 10 else { throw v.error("must be a weight from 0 to 10") }
+            policy.exploration = weight
+        }
+        return policy
     }
 
     private static func parseHealth(_ cursor: YAMLCursor) throws(ConfigError) -> HealthPolicy {

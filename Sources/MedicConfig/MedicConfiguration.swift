@@ -14,6 +14,8 @@ public struct MedicConfiguration: Sendable, Equatable {
     /// Units never corrected, beyond the built-in ones.
     public var protection: ProtectionPolicy
     public var limits: CorrectionLimits
+    /// How learned outcomes order and suppress playbooks.
+    public var learning = LearningPolicy()
 
     public init(
         watch: [UnitPattern] = MedicConfiguration.defaultWatch,

@@ -12,12 +12,12 @@ actor BudgetMonitor {
         self.logger = logger
     }
 
-    /// Evaluates every unit and returns each one's budget state.
+    /// Evaluates every unit and returns each one's SLO figures.
     @discardableResult
-    func evaluate(now: Double) async throws -> [String: BudgetState] {
-        var current: [String: BudgetState] = [:]
+    func evaluate(now: Double) async throws -> [String: SLOReport] {
+        var current: [String: SLOReport] = [:]
         for slo in try await query.reports(now: now, knownUntil: now) {
-            current[slo.unit] = slo.report.state
+            current[slo.unit] = slo.report
             let state = slo.report.state
             let previous = states.updateValue(state, forKey: slo.unit) ?? .ok
             guard previous != state else { continue }

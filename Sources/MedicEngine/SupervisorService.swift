@@ -109,8 +109,8 @@ public struct SupervisorService: Service {
                 if sinceEvaluation >= evaluationInterval {
                     sinceEvaluation = 0
                     let now = clock.now()
-                    let states = try await monitor.evaluate(now: now)
-                    await corrections?.budgetsChanged(states)
+                    let reports = try await monitor.evaluate(now: now)
+                    await corrections?.budgetsChanged(reports)
                     try await store.prune(before: now - configuration.retention)
                 }
             } catch is CancellationError {

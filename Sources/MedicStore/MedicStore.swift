@@ -79,6 +79,20 @@ public final class MedicStore: Sendable {
                 t.column("captured", .integer)
             }
         }
+        migrator.registerMigration("v3: learning and review") { db in
+            try db.alter(table: "correction") { t in
+                t.add(column: "signature", .text).notNull().defaults(to: "")
+                t.add(column: "trigger", .text).notNull().defaults(to: "")
+                t.add(column: "rank", .integer).notNull().defaults(to: 1)
+                t.add(column: "journal", .text).notNull().defaults(to: "")
+                t.add(column: "recoverySeconds", .double)
+            }
+            try db.create(index: "correction_by_playbook", on: "correction", columns: ["playbook", "id"])
+            try db.create(table: "statisticsReset") { t in
+                t.primaryKey("playbook", .text)
+                t.column("at", .integer).notNull()
+            }
+        }
         return migrator
     }
 

@@ -63,6 +63,14 @@ struct ConfigParserTests {
         #expect(config.limits == CorrectionLimits(maxConcurrent: 1, maxPerMinute: 2, massFailureCount: 4, massFailureShare: 0.25))
     }
 
+    @Test("learning settings")
+    func learning() throws {
+        let config = try ConfigParser.parse("learning:\n  credibility-percent: 95\n  floor-percent: 20\n  min-attempts: 5\n  exploration: 1\n", file: "m.yaml")
+        #expect(config.learning == LearningPolicy(enabled: true, credibility: 0.95, floor: 0.2, minimumAttempts: 5, exploration: 1))
+        #expect(try ConfigParser.parse("learning: {enabled: false}\n", file: "m.yaml").learning.enabled == false)
+        #expect(try ConfigParser.parse("watch: ['*.service']\n", file: "m.yaml").learning == LearningPolicy())
+    }
+
     @Test("retention never drops below the longest window")
     func retentionFloor() throws {
         let config = try ConfigParser.parse("slo: {window: 60d}\nstore: {retention: 1d}\n", file: "m.yaml")
@@ -72,15 +80,17 @@ struct ConfigParserTests {
     @Test("bad input names file, line, column and field", arguments: [
         ("slo:\n  objective: 100\n", "m.yaml:2:14: slo.objective: must be a percentage between 0 and 100, exclusive (e.g. 99.9), got 100.0"),
         ("slo:\n  window: soon\n", "m.yaml:2:11: slo.window: expected a duration such as 30s, 5m, 1h or 30d, got 'soon'"),
-        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of availability, corrections, health, ignore, slo, store, watch"),
+        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of availability, corrections, health, ignore, learning, slo, store, watch"),
         ("watch: []\n", "m.yaml:1:8: watch: must name at least one unit or pattern (an empty selector never means all)"),
         ("watch: ['web service']\n", "m.yaml:1:9: watch[0]: invalid unit pattern 'web service': character ' ' cannot appear in a unit name"),
         ("health:\n  flap-restarts: 5\n  crash-loop-restarts: 2\n", "m.yaml:3:24: health.crash-loop-restarts: must be at least flap-restarts (5)"),
         ("slo:\n  units:\n    - objective: 99\n", "m.yaml:3:7: slo.units[0]: needs a 'match' pattern"),
         ("slo:\n  burn-rate-alerts:\n    - {severity: page, long: 5m, short: 1h, threshold: 2}\n", "m.yaml:3:41: slo.burn-rate-alerts[0].short: the short window must be shorter than the long one"),
         ("slo:\n  burn-rate-alerts:\n    - {severity: urgent, long: 1h, short: 5m, threshold: 2}\n", "m.yaml:3:18: slo.burn-rate-alerts[0].severity: expected page or ticket"),
+        ("learning:\n  floor-percent: 100\n", "m.yaml:2:18: learning.floor-percent: must be a percentage from 0 to below 100"),
+        ("learning:\n  min-attempts: 0\n", "m.yaml:2:17: learning.min-attempts: expected a whole number of at least 1, got '0'"),
         ("availability:\n  degraded-is-bad: maybe\n", "m.yaml:2:20: availability.degraded-is-bad: expected true or false"),
-        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of availability, corrections, health, ignore, slo, store, watch"),
+        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of availability, corrections, health, ignore, learning, slo, store, watch"),
     ])
     func errors(text: String, message: String) {
         #expect(throws: ConfigError.self) { try ConfigParser.parse(text, file: "m.yaml") }

@@ -106,6 +106,9 @@ struct CorrectionPlannerTests {
         var state = GuardState()
         state.record(start: now - 30, end: now - 20, succeeded: false, guard: rules)
         #expect(planner.decide(situation(failed(), guards: ["p": state])) == .wait(until: now + 40, reason: "p may try again at \(Timestamp.rfc3339(seconds: now + 40)) (cooldown and backoff)"))
+        var manual = planner
+        manual.manual = true
+        if case .act = manual.decide(situation(failed(), guards: ["p": state])) {} else { Issue.record("medic heal does not wait for a cooldown") }
         state.record(start: now - 15, end: now - 10, succeeded: false, guard: rules)
         #expect(state.backoff(rules) == 20)
         state.record(start: now - 5, end: now - 1, succeeded: false, guard: rules)
@@ -113,6 +116,7 @@ struct CorrectionPlannerTests {
         guard case .escalate(_, let escalating, _) = planner.decide(situation(failed(), guards: ["p": state])) else { Issue.record("expected an escalation"); return }
         #expect(escalating.name == "p")
         state.markEscalated()
+        if case .act = manual.decide(situation(failed(), guards: ["p": state])) { Issue.record("medic heal does not lift a quarantine") }
         guard case .none(let reason) = planner.decide(situation(failed(), guards: ["p": state])) else { Issue.record("quarantined means no action"); return }
         #expect(reason.contains("quarantined"))
         state.lift()

@@ -75,18 +75,69 @@ struct CorrectionHistoryTests {
     @Test("an intent is open until closed; steps keep their order and captured values, even UInt64.max")
     func lifecycle() async throws {
         let store = try MedicStore.inMemory()
-        let id = try await store.openCorrection(unit: "a.service", playbook: "p", reason: "why", alternatives: ["q", "r"], dryRun: false, at: 10)
+        let intent = CorrectionIntent(unit: "a.service", playbook: "p", reason: "why", alternatives: ["q", "r"], startedAt: 10, signature: "exit-code:status=3#0badcafe",
+                                      trigger: "failure; budget breached", rank: 2, journal: ["line one", "a message\nof two lines"])
+        let id = try await store.openCorrection(intent)
         #expect(try await store.corrections(openOnly: true).map(\.id) == [id])
         try await store.recordStep(StoredStep(action: "set-property", startedAt: 10, endedAt: 10.5, outcome: "done", error: nil, isRollback: false, captured: UInt64.max), of: id)
         try await store.recordStep(StoredStep(action: "restart", startedAt: 10.5, endedAt: 11, outcome: "failed", error: "the job ended failed", isRollback: false, captured: nil), of: id)
         try await store.closeCorrection(id, state: "rolled-back", verification: "not verified: a step failed", at: 12)
+        #expect(try await store.correction(id: id)?.intent == intent)
+        #expect(try await store.correction(id: id + 1) == nil)
         #expect(try await store.corrections(openOnly: true).isEmpty)
         let correction = try #require(try await store.corrections(unit: "a.service").first)
-        #expect(correction == StoredCorrection(id: id, unit: "a.service", playbook: "p", reason: "why", alternatives: ["q", "r"], dryRun: false, state: "rolled-back", startedAt: 10, endedAt: 12, verification: "not verified: a step failed"))
+        #expect(correction == StoredCorrection(id: id, intent: intent, state: "rolled-back", endedAt: 12, verification: "not verified: a step failed"))
+        #expect(correction.past == PastCorrection(unit: "a.service", playbook: "p", signature: "exit-code:status=3#0badcafe", outcome: .rolledBack, startedAt: 10, endedAt: 12))
         let steps = try await store.steps(of: id)
         #expect(steps.map(\.action) == ["set-property", "restart"])
         #expect(steps[0].captured == UInt64.max)
         #expect(steps[1].error == "the job ended failed")
         #expect(try await store.corrections(unit: "other.service").isEmpty)
+    }
+
+    func record(_ store: MedicStore, _ unit: String, _ playbook: String, _ state: String, at time: Double, recovery: Double? = nil) async throws {
+        let id = try await store.openCorrection(CorrectionIntent(unit: unit, playbook: playbook, reason: "r", dryRun: state == "dry-run", startedAt: time, signature: "signal:SIGKILL"))
+        if state != "open" { try await store.closeCorrection(id, state: state, verification: nil, at: time + 5, recoverySeconds: recovery) }
+    }
+
+    @Test("history filters: unit glob, playbook, since, outcome, limit; newest first")
+    func filters() async throws {
+        let store = try MedicStore.inMemory()
+        try await record(store, "web-1.service", "restart", "recovered", at: 100, recovery: 2)
+        try await record(store, "web-2.service", "restart", "rolled-back", at: 200)
+        try await record(store, "db.service", "memory", "recovered", at: 300, recovery: 4)
+        try await record(store, "web-1.service", "memory", "dry-run", at: 400)
+        try await record(store, "web-1.service", "restart", "open", at: 500)
+        func units(_ filter: CorrectionFilter) async throws -> [String] { try await store.corrections(filter).map { "\($0.unit) \($0.playbook) \($0.state)" } }
+        #expect(try await units(CorrectionFilter(unit: "web-*")) == ["web-1.service restart open", "web-1.service memory dry-run", "web-2.service restart rolled-back", "web-1.service restart recovered"])
+        #expect(try await units(CorrectionFilter(playbook: "memory")) == ["web-1.service memory dry-run", "db.service memory recovered"])
+        #expect(try await units(CorrectionFilter(since: 300)).count == 3)
+        #expect(try await units(CorrectionFilter(outcome: "recovered")) == ["db.service memory recovered", "web-1.service restart recovered"])
+        #expect(try await units(CorrectionFilter(unit: "web-?.service", playbook: "restart", limit: 1)) == ["web-1.service restart open"])
+        let past = try await store.pastCorrections()
+        #expect(past.map(\.startedAt) == [100, 200, 300, 400], "ended ones, oldest first")
+        #expect(past[0].recoverySeconds == 2)
+    }
+
+    @Test("what was learned is derived from history, survives reopening, and a reset forgets a playbook's earlier attempts")
+    func statistics() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("medic-store-\(UInt32.random(in: 0..<UInt32.max))/medic.db").path
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        do {
+            let store = try MedicStore(path: path)
+            try await record(store, "a.service", "restart", "recovered", at: 100, recovery: 3)
+            try await record(store, "a.service", "restart", "rolled-back", at: 200)
+            try await record(store, "a.service", "restart", "dry-run", at: 300)
+            try await record(store, "a.service", "memory", "failed", at: 400)
+        }
+        let store = try MedicStore(path: path)
+        var learned = try await store.learnedStatistics()
+        #expect(learned.statistics(playbook: "restart", signature: "signal:SIGKILL").attempts == 2)
+        #expect(learned.statistics(playbook: "restart", signature: "signal:SIGKILL").recoveryTimes == [3])
+        try await store.resetStatistics(playbook: "restart", at: 250)
+        #expect(try await store.statisticsResets() == ["restart": 250])
+        learned = try await store.learnedStatistics()
+        #expect(learned.statistics(playbook: "restart", unit: "a.service").attempts == 0)
+        #expect(learned.statistics(playbook: "memory", unit: "a.service").attempts == 1)
     }
 }

@@ -6,7 +6,8 @@ public struct CorrectionPlanner: Sendable {
     public var limits: CorrectionLimits
     /// Global dry-run (`medic run --dry-run`).
     public var dryRun: Bool
-    /// An operator asked for a correction now (`medic heal`): triggers are not waited for.
+    /// An operator asked for a correction now (`medic heal`): triggers, cooldowns and backoffs are not
+    /// waited for; quarantines and suppressions still hold.
     public var manual = false
     /// How learned outcomes order and suppress the matching playbooks.
     public var learning = LearningPolicy()
@@ -103,7 +104,7 @@ public struct CorrectionPlanner: Sendable {
                 continue
             }
             let next = state.nextAllowed(rules)
-            if s.now < next {
+            if !manual && s.now < next {
                 if earliest == nil || next < earliest!.time {
                     earliest = (next, "\(playbook.name) may try again at \(Timestamp.rfc3339(seconds: next)) (cooldown and backoff)")
                 }

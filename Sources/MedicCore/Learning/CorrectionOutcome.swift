@@ -27,15 +27,17 @@ public struct PastCorrection: Sendable, Equatable {
     public var outcome: CorrectionOutcome
     /// Seconds since the epoch.
     public var startedAt: Double
+    public var endedAt: Double?
     /// Seconds from the start of the attempt to the start of the healthy stretch that verified it.
     public var recoverySeconds: Double?
 
-    public init(unit: String, playbook: String, signature: String, outcome: CorrectionOutcome, startedAt: Double, recoverySeconds: Double? = nil) {
+    public init(unit: String, playbook: String, signature: String, outcome: CorrectionOutcome, startedAt: Double, endedAt: Double? = nil, recoverySeconds: Double? = nil) {
         self.unit = unit
         self.playbook = playbook
         self.signature = signature
         self.outcome = outcome
         self.startedAt = startedAt
+        self.endedAt = endedAt
         self.recoverySeconds = recoverySeconds
     }
 }

@@ -34,3 +34,12 @@ public struct CorrectionReport: Sendable, Equatable {
     public var started: Double
     public var ended: Double
 }
+
+extension CorrectionReport {
+    /// Seconds from the start to the beginning of the healthy stretch that verified it (verification
+    /// ends as soon as the unit has been healthy for `healthyFor`); nil unless it recovered.
+    public func recoverySeconds(healthyFor: Double) -> Double? {
+        guard outcome == .recovered else { return nil }
+        return max(0, ended - healthyFor - started)
+    }
+}

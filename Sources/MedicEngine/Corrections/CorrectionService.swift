@@ -29,7 +29,10 @@ public actor CorrectionService {
     private var guards: [String: [String: GuardState]] = [:]
     private var running: Set<String> = []
     private var recentStarts: [Double] = []
+    private var reports: [String: SLOReport] = [:]
     private var budgets: [String: BudgetState] = [:]
+    /// What was learned from the recorded corrections; updated as each one ends.
+    private var statistics = LearnedStatistics()
     private var failing: Set<String> = []
     private var watched: Set<String> = []
     private var latest: [String: UnitHealth] = [:]
@@ -61,22 +64,25 @@ public actor CorrectionService {
             interrupted[correction.unit] = correction
             running.insert(correction.unit)
         }
-        for correction in try await store.corrections(limit: 10_000).reversed() where !correction.isOpen {
-            guard let playbook = planner.playbooks.first(where: { $0.name == correction.playbook }) else { continue }
-            var state = guards[correction.unit]?[playbook.name] ?? GuardState()
-            if correction.state == "escalated" {
-                state.markEscalated()
-            } else if let ended = correction.endedAt {
-                state.record(start: correction.startedAt, end: ended, succeeded: correction.state == "recovered" || correction.state == "dry-run", guard: playbook.guardrails)
-            }
-            guards[correction.unit, default: [:]][playbook.name] = state
+        let history = try await store.pastCorrections()
+        guards = GuardState.rebuild(from: history, playbooks: planner.playbooks)
+        statistics = LearnedStatistics(history: history, resets: try await store.statisticsResets())
+    }
+
+    /// Applies statistics resets made with `medic stats --reset` since they were last read.
+    private func refreshResets() async {
+        guard let resets = try? await store.statisticsResets() else { return }
+        for (playbook, time) in resets where statistics.resets[playbook] != time {
+            statistics.reset(playbook: playbook, at: time)
+            logger.notice("statistics of playbook \(playbook) were reset", metadata: ["medic.playbook": "\(playbook)"])
         }
     }
 
-    /// The budget states from the latest SLO evaluation; units whose budget is not ok are considered.
-    public func budgetsChanged(_ states: [String: BudgetState]) async {
-        budgets = states
-        for (name, state) in states where state > .ok {
+    /// The figures of the latest SLO evaluation; units whose budget is not ok are considered.
+    public func budgetsChanged(_ reports: [String: SLOReport]) async {
+        self.reports = reports
+        budgets = reports.mapValues(\.state)
+        for (name, state) in budgets where state > .ok {
             if let unit = latest[name] { await consider(unit) }
         }
     }
@@ -84,6 +90,7 @@ public actor CorrectionService {
     /// Puts every unit that still needs help to the planner again: cooldowns and backoffs end with
     /// time alone, without a new event from systemd. Called on the supervisor's heartbeat.
     public func reconsider() async {
+        await refreshResets()
         for unit in latest.values.sorted(by: { $0.name < $1.name })
         where unit.verdict.health == .failed || unit.verdict.health == .degraded || (budgets[unit.name] ?? .ok) > .ok {
             await consider(unit)
@@ -137,14 +144,14 @@ public actor CorrectionService {
         tasks[number] = nil
     }
 
-    /// The unit's recent journal lines when a playbook matches on them, not re-read on every event,
-    /// and never read for units Medic would not act on anyway.
+    /// The unit's recent journal lines (for `match.journal`, the failure signature and the history),
+    /// not re-read on every event, and never read for units Medic would not act on anyway.
     private func journalLines(for unit: UnitHealth) -> [String]? {
         guard !running.contains(unit.name), !planner.protection.isProtected(unit.name) else { return nil }
         let stateChange = unit.snapshot.stateChangeMicros
         let now = clock.now()
         if let cached = journalCache[unit.name], cached.stateChange == stateChange, now - cached.readAt < 10 { return cached.lines }
-        let lines = journal.lines(of: unit.name, for: planner.playbooks)
+        let lines = journal.lines(of: unit.name)
         journalCache[unit.name] = (stateChange, now, lines)
         return lines
     }
@@ -152,44 +159,50 @@ public actor CorrectionService {
     private func consider(_ unit: UnitHealth) async {
         let now = clock.now()
         recentStarts.removeAll { now - $0 >= 60 }
+        let lines = journalLines(for: unit)
         let situation = CorrectionPlanner.Situation(
-            unit: unit, budget: budgets[unit.name], journal: journalLines(for: unit), guards: guards[unit.name] ?? [:],
+            unit: unit, budget: budgets[unit.name], journal: lines, statistics: statistics, guards: guards[unit.name] ?? [:],
             correctionRunning: running.contains(unit.name), runningCorrections: running.count, recentStarts: recentStarts,
             watchedUnits: watched.count, failingUnits: failing.count, now: now
         )
         switch planner.decide(situation) {
         case .act(let plan):
-            launch(plan, unit: unit, escalation: false)
+            launch(plan, unit: unit, journal: lines, escalation: false)
         case .escalate(let name, let playbook, let reason):
             let notify = playbook.steps.filter { if case .notify = $0 { return true } else { return false } }
             var escalation = playbook
             escalation.steps = notify
             escalation.rollback = .none
-            let plan = CorrectionPlan(unit: name, playbook: escalation, steps: notify.map(PlannedStep.init), alternatives: [], dryRun: planner.dryRun, reason: "escalation: \(reason)")
+            let plan = CorrectionPlan(unit: name, playbook: escalation, steps: notify.map(PlannedStep.init), alternatives: [], dryRun: planner.dryRun,
+                                      reason: "escalation: \(reason)", signature: situation.failureSignature)
             var state = guards[name]?[playbook.name] ?? GuardState()
             state.markEscalated()
             guards[name, default: [:]][playbook.name] = state
-            launch(plan, unit: unit, escalation: true)
+            launch(plan, unit: unit, journal: lines, escalation: true)
         case .wait, .none:
             return
         }
     }
 
-    private func launch(_ plan: CorrectionPlan, unit: UnitHealth, escalation: Bool) {
+    private func launch(_ plan: CorrectionPlan, unit: UnitHealth, journal: [String]?, escalation: Bool) {
         running.insert(plan.unit)
         recentStarts.append(clock.now())
         logger.notice("\(escalation ? "escalating" : "correcting") \(plan.unit) with \(plan.playbook.name)\(plan.dryRun ? " (dry-run)" : ""): \(plan.reason)",
                       metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)"])
-        track { await self.execute(plan, unit: unit, escalation: escalation) }
+        let intent = CorrectionIntent(
+            unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives, dryRun: plan.dryRun,
+            startedAt: clock.now(), signature: plan.signature?.key ?? "", trigger: TriggerDescription.describe(plan.playbook.trigger, manual: false, report: reports[plan.unit]),
+            rank: plan.rank, journal: JournalExcerpt.cap(journal ?? [])
+        )
+        track { await self.execute(plan, intent: intent, unit: unit, escalation: escalation) }
     }
 
-    private func execute(_ plan: CorrectionPlan, unit: UnitHealth, escalation: Bool) async {
+    private func execute(_ plan: CorrectionPlan, intent: CorrectionIntent, unit: UnitHealth, escalation: Bool) async {
         defer { running.remove(plan.unit) }
         do {
             let actions = try await actionsRunner()
             let store = self.store
-            let started = clock.now()
-            let id = try await store.openCorrection(unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives, dryRun: plan.dryRun, at: started)
+            let id = try await store.openCorrection(intent)
             let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
             let slo = self.slo
             let clock = self.clock
@@ -209,7 +222,12 @@ public actor CorrectionService {
             }
             let report = await executor.execute(plan, unit: unit.snapshot)
             let state = escalation ? "escalated" : report.outcome.rawValue
-            try await store.closeCorrection(id, state: state, verification: report.verification, at: report.ended)
+            let recovery = report.recoverySeconds(healthyFor: plan.playbook.verify.healthyFor)
+            try await store.closeCorrection(id, state: state, verification: report.verification, at: report.ended, recoverySeconds: recovery)
+            if !escalation {
+                statistics.record(PastCorrection(unit: plan.unit, playbook: plan.playbook.name, signature: intent.signature, outcome: CorrectionOutcome(rawValue: state) ?? .failed,
+                                                 startedAt: intent.startedAt, endedAt: report.ended, recoverySeconds: recovery))
+            }
             if !escalation, let original = planner.playbooks.first(where: { $0.name == plan.playbook.name }) {
                 var guardState = guards[plan.unit]?[original.name] ?? GuardState()
                 guardState.record(start: report.started, end: report.ended, succeeded: report.outcome == .recovered || report.outcome == .dryRun, guard: original.guardrails)
@@ -260,7 +278,10 @@ public actor CorrectionService {
                     state = "failed"
                 }
             }
-            try await store.closeCorrection(open.id, state: state, verification: detail, at: clock.now())
+            let ended = clock.now()
+            try await store.closeCorrection(open.id, state: state, verification: detail, at: ended)
+            statistics.record(PastCorrection(unit: open.unit, playbook: open.playbook, signature: open.intent.signature, outcome: CorrectionOutcome(rawValue: state) ?? .failed,
+                                             startedAt: open.startedAt, endedAt: ended))
             var guardState = guards[open.unit]?[playbook.name] ?? GuardState()
             guardState.record(start: open.startedAt, end: clock.now(), succeeded: state == "recovered", guard: playbook.guardrails)
             guards[open.unit, default: [:]][playbook.name] = guardState
