@@ -19,8 +19,7 @@ struct HealCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateOptions
 
-    @Option(name: .customLong("playbooks"), help: ArgumentHelp("Playbook files or directories (default: /etc/medic/playbooks as root, $XDG_CONFIG_HOME/medic/playbooks otherwise).", valueName: "path"))
-    var playbookPaths: [String] = []
+    @OptionGroup var playbookOptions: PlaybookOptions
 
     @Option(name: .customLong("playbook"), help: "Use this playbook only.")
     var playbookName: String?
@@ -37,17 +36,10 @@ struct HealCommand: AsyncParsableCommand {
     func run() async throws {
         let pattern = try parsePatterns([unit])[0]
         guard !pattern.isGlob else { throw MedicFailure("heal takes one unit name, not a pattern: \(unit)") }
-        let isRoot = geteuid() == 0
-        let paths = playbookPaths.isEmpty ? [PlaybookLoader.defaultDirectory(isRoot: isRoot, environment: ProcessInfo.processInfo.environment)] : playbookPaths
-        let set = PlaybookLoader.load(paths: paths, trustedOwner: isRoot ? 0 : geteuid())
-        guard set.isValid else {
-            for problem in set.problems { Output.error(problem.description) }
-            throw MedicFailure("refusing an invalid playbook set (\(set.problems.count) problems)")
-        }
-        var playbooks = set.playbooks
+        var playbooks = try playbookOptions.load()
         if let playbookName {
             playbooks = playbooks.filter { $0.name == playbookName }
-            guard !playbooks.isEmpty else { throw MedicFailure("no playbook named \(playbookName) in \(paths.joined(separator: ", "))") }
+            guard !playbooks.isEmpty else { throw MedicFailure("no playbook named \(playbookName) in \(playbookOptions.searchPaths.joined(separator: ", "))") }
         }
 
         let configuration = try state.configuration()

@@ -8,7 +8,7 @@ struct MedicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "medic",
         abstract: "A self-healing supervisor for systemd units.",
-        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, HealCommand.self, DemoCommand.self]
+        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, DemoCommand.self]
     )
 
     static func main() async {

@@ -66,8 +66,13 @@ public struct CorrectionPlanner: Sendable {
 
     /// The matching playbooks whose trigger holds, in the order they are tried: priority, then name.
     public func candidates(for s: Situation) -> [Playbook] {
+        matching(s).filter { triggered($0.trigger, s) }
+    }
+
+    /// The playbooks that match the unit, whether or not their trigger holds: priority, then name.
+    public func matching(_ s: Situation) -> [Playbook] {
         playbooks
-            .filter { $0.match.matches(s.unit.snapshot, health: s.unit.verdict.health, journal: s.journal) && triggered($0.trigger, s) }
+            .filter { $0.match.matches(s.unit.snapshot, health: s.unit.verdict.health, journal: s.journal) }
             .sorted { ($1.priority, $0.name) < ($0.priority, $1.name) }
     }
 
@@ -136,7 +141,8 @@ public struct CorrectionPlanner: Sendable {
         return .none(reason: "every matching playbook is quarantined or suppressed (\(exhausted.joined(separator: ", "))): Medic does not repeat them until a person lifts it")
     }
 
-    private func triggered(_ trigger: Playbook.Trigger, _ s: Situation) -> Bool {
+    /// Whether the trigger holds now (always, for a manual correction).
+    public func triggered(_ trigger: Playbook.Trigger, _ s: Situation) -> Bool {
         if manual { return true }
         switch trigger {
         case .failure: return s.unit.verdict.health == .failed

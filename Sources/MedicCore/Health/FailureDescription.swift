@@ -38,6 +38,17 @@ public enum FailureDescription {
         return "\(s / 86_400)d\(pad(s % 86_400 / 3600))h"
     }
 
+    /// Like `duration`, with milliseconds under a second and tenths under a minute: "250ms", "1.2s".
+    public static func precise(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "0ms" }
+        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds < 60 {
+            let tenths = Int((seconds * 10).rounded())
+            return "\(tenths / 10).\(tenths % 10)s"
+        }
+        return duration(seconds)
+    }
+
     /// A window length as operators write it: "5m", "1h", "30d", "90s".
     public static func window(_ seconds: Double) -> String {
         let s = wholeSeconds(seconds)

@@ -40,6 +40,11 @@ public struct LearningPolicy: Sendable, Equatable {
         public var suppressed: String?
     }
 
+    /// Whether a playbook with these statistics on a signature is kept from trying it again.
+    public func isSuppressed(_ stats: OutcomeStatistics, pinned: Bool = false) -> Bool {
+        enabled && !pinned && stats.attempts >= minimumAttempts && stats.lowerBound(credibility: credibility) < floor
+    }
+
     /// Ranks `candidates` (in declared order: priority, then name) for a failure with `signature`:
     /// pinned playbooks first in declared order, then the others by score (declared order on ties),
     /// suppressed ones last.
@@ -50,7 +55,7 @@ public struct LearningPolicy: Sendable, Equatable {
             let (playbook, stats) = pair
             let bound = stats.lowerBound(credibility: credibility)
             var suppressed: String?
-            if enabled && !playbook.pinned && stats.attempts >= minimumAttempts && bound < floor {
+            if isSuppressed(stats, pinned: playbook.pinned) {
                 suppressed = "suppressed for \(signature): \(stats.successes) of \(stats.attempts) attempts recovered; " +
                     "success is at least \(Self.percent(bound)) with \(Self.percent(credibility)) credibility, under the floor of \(Self.percent(floor))"
             }
