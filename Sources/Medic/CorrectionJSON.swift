@@ -47,7 +47,7 @@ struct CorrectionJSON: Encodable {
         verification = c.verification
         recoverySeconds = c.recoverySeconds
         if let steps {
-            rolledBack = steps.contains { $0.isRollback && $0.outcome == "done" }
+            rolledBack = steps.contains { $0.isRollback && $0.outcome == "undone" }
             self.steps = steps.map {
                 Step(action: $0.action, startedAt: Timestamp.rfc3339(seconds: $0.startedAt), endedAt: Timestamp.rfc3339(seconds: $0.endedAt),
                      outcome: $0.outcome, error: $0.error, rollback: $0.isRollback)

@@ -120,6 +120,14 @@ struct DaemonCorrectionTests {
         #expect(corrections.map(\.state) == ["rolled-back"], "recorded once")
         let steps = try await store.steps(of: try #require(corrections.first).id)
         #expect(steps.map(\.action) == ["set-property", "restore MemoryMax"])
+        // What was learned survives both daemons and counts the interrupted attempt once.
+        let stats = try MedicBinary.run(["stats", "--json", "--config", paths.config, "--state-dir", paths.state])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(stats.standardOutput.utf8)) as? [String: Any])
+        let rows = try #require(document["statistics"] as? [[String: Any]])
+        #expect(rows.count == 1)
+        #expect(rows.first?["playbook"] as? String == "slow-fix")
+        #expect(rows.first?["attempts"] as? Int == 1)
+        #expect(rows.first?["successes"] as? Int == 0)
     }
 
     @Test("a fix that never helps is tried the configured number of times, then escalated once, then nothing more")

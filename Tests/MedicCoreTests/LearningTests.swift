@@ -134,6 +134,11 @@ struct FailureSignatureTests {
         let c = signature("exit-code", code: 1, status: 1, journal: ["fatal: listen tcp :8080: address already in use"])
         let quiet = signature("exit-code", code: 1, status: 1, journal: ["all good", "bye"])
         #expect(a.journalHash != nil)
+        let repeated = signature("exit-code", code: 1, status: 1, journal: [
+            "2026-11-25T10:00:01Z error: cannot open /srv/a/data.db: errno 13 (id 0x7f3a)", "starting worker 13",
+            "2026-11-25T10:00:02Z error: cannot open /srv/a/data.db: errno 13 (id 0x7f3b)",
+        ])
+        #expect(repeated == a, "a failure that repeats keeps its fingerprint")
         #expect(a == b)
         #expect(a != c)
         #expect(quiet.journalHash == nil)

@@ -61,7 +61,9 @@ public struct CorrectionExplanation: Sendable, Equatable {
         switch decision {
         case .act(let plan): return "would act: \(plan.reason)\(plan.dryRun ? " (dry-run)" : "")"
         case .escalate(_, let playbook, let reason): return "would escalate with \(playbook.name)'s notify steps: \(reason)"
-        case .wait(let until, let reason): return "would wait: \(reason)" + (until.map { " (until \(Timestamp.rfc3339(seconds: $0)))" } ?? "")
+        case .wait(let until, let reason):
+            let time = until.map { Timestamp.rfc3339(seconds: $0) }
+            return "would wait: \(reason)" + (time.map { reason.contains($0) ? "" : " (until \($0))" } ?? "")
         case .none(let reason): return "would not act: \(reason)"
         }
     }

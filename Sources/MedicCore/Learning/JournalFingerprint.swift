@@ -7,7 +7,7 @@ public struct JournalFingerprint: Sendable, Equatable {
     /// A short hash of `text` (8 hex digits, FNV-1a), stable across runs and builds.
     public var hash: String
 
-    /// How many error lines are looked at, newest last.
+    /// How many distinct error lines make the fingerprint.
     public static let lineCount = 3
 
     /// Words that make a line an error line.
@@ -21,7 +21,14 @@ public struct JournalFingerprint: Sendable, Equatable {
             return Self.errorWords.contains { lower.contains($0) }
         }
         guard !errors.isEmpty else { return nil }
-        text = errors.suffix(Self.lineCount).map(Self.mask).joined(separator: " | ")
+        // Distinct masked lines, newest last: a failure that repeats leaves the same fingerprint
+        // however many times its lines are in the journal.
+        var distinct: [String] = []
+        for line in errors.reversed().map(Self.mask) where !distinct.contains(line) {
+            distinct.append(line)
+            if distinct.count == Self.lineCount { break }
+        }
+        text = distinct.reversed().joined(separator: " | ")
         hash = Self.fnv1a(text)
     }
 

@@ -1,0 +1,130 @@
+import Foundation
+import MedicTestSupport
+import SystemdSandbox
+import Testing
+
+/// Learning from corrections and reviewing them, on a sandboxed systemd with its own journald: two
+/// playbooks match one failure, one never helps; Medic learns to prefer the other, and history,
+/// stats and explain show why.
+@Suite("Learning and review on a real systemd")
+struct ReviewTests {
+    static let useless = """
+        name: more-memory
+        priority: 50
+        trigger: failure
+        steps:
+          - set-property: {name: MemoryMax, value: 256M}
+          - restart
+        verify: {healthy-for: 1s, within: 2s}
+        rollback: automatic
+        guard: {cooldown: 1s, max-attempts: 10}
+        """
+
+    static func fix(flag: String) -> String {
+        """
+        name: restore-config
+        priority: 10
+        trigger: failure
+        steps:
+          - run: {argv: [/usr/bin/touch, \(flag)], undo: [/bin/rm, -f, \(flag)]}
+          - restart
+        verify: {healthy-for: 1s, within: 10s}
+        guard: {cooldown: 1s, max-attempts: 10}
+        """
+    }
+
+    func json(_ result: CommandResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any], "\(result.standardOutput)\(result.standardError)")
+    }
+
+    @Test("after a rolled-back attempt Medic prefers the playbook that works; history, stats and explain show it")
+    func learnsAndReviews() throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test", journal: true)
+        defer { sandbox.stop() }
+        let name = uniqueUnit("learner")
+        let flag = sandbox.runtimeDirectory + "/\(name).conf"
+        try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) && exec sleep infinity; echo \"error: cannot open \(flag)\"; exit 3'\n"])
+        let playbooks = sandbox.runtimeDirectory + "/playbooks"
+        try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
+        try Self.useless.write(toFile: playbooks + "/memory.yaml", atomically: true, encoding: .utf8)
+        try Self.fix(flag: flag).write(toFile: playbooks + "/config.yaml", atomically: true, encoding: .utf8)
+        let state = ["--state-dir", sandbox.runtimeDirectory + "/state"]
+        let bus = ["--bus-address", sandbox.busAddress]
+        let journal = ["--journal-directory", sandbox.journalDirectory]
+
+        /// Breaks the unit and waits, boundedly, until journald has its error line.
+        func breakUnit() throws {
+            _ = try sandbox.systemctl("stop", name)
+            try? FileManager.default.removeItem(atPath: flag)
+            _ = try sandbox.systemctl("start", name)
+            for _ in 0..<100 {
+                if try MedicBinary.run(["logs", "--directory", sandbox.journalDirectory, name]).standardOutput.contains("error: cannot open") { return }
+                usleep(50_000)
+            }
+        }
+        func heal() throws -> CommandResult {
+            try MedicBinary.run(["heal"] + bus + state + journal + ["--playbooks", playbooks, name], in: sandbox)
+        }
+
+        try breakUnit()
+        let first = try heal()
+        #expect(first.status == 3, "\(first.standardOutput)\(first.standardError)")
+        #expect(first.standardOutput.contains("plan: more-memory (priority 50)"), "declared priority first while nothing is learned")
+        #expect(first.standardOutput.contains("outcome: rolled-back"))
+        #expect(first.standardOutput.contains("failure signature: exit-code:status=3#"))
+
+        for round in 2...3 {
+            try breakUnit()
+            let next = try heal()
+            #expect(next.status == 0, "round \(round): \(next.standardOutput)\(next.standardError)")
+            #expect(next.standardOutput.contains("plan: restore-config (priority 10)"), "round \(round): \(next.standardOutput)")
+            #expect(next.standardOutput.contains("outcome: recovered"))
+        }
+
+        // Stats: per playbook and signature, why restore-config is preferred.
+        let stats = try json(MedicBinary.run(["stats", "--json"] + state))
+        let rows = try #require(stats["statistics"] as? [[String: Any]])
+        let byPlaybook = Dictionary(uniqueKeysWithValues: rows.map { ($0["playbook"] as? String ?? "", $0) })
+        #expect(byPlaybook["more-memory"]?["attempts"] as? Int == 1)
+        #expect(byPlaybook["more-memory"]?["successes"] as? Int == 0)
+        #expect(byPlaybook["more-memory"]?["rollbacks"] as? Int == 1)
+        #expect(byPlaybook["restore-config"]?["attempts"] as? Int == 2)
+        #expect(byPlaybook["restore-config"]?["successes"] as? Int == 2)
+        #expect((byPlaybook["restore-config"]?["recoveryP50"] as? Double ?? -1) >= 0)
+        #expect(Set(rows.compactMap { $0["signature"] as? String }).count == 1, "the same failure each time: \(rows)")
+        let table = try MedicBinary.run(["stats"] + state).standardOutput
+        #expect(table.contains("PLAYBOOK") && table.contains("restore-config") && table.contains("in use"), "\(table)")
+
+        // History: newest first, filters, and the rolled-back attempt in full.
+        let history = try json(MedicBinary.run(["history", "--json"] + state))
+        let corrections = try #require(history["corrections"] as? [[String: Any]])
+        #expect(corrections.map { $0["outcome"] as? String } == ["recovered", "recovered", "rolled-back"])
+        #expect(corrections.last?["trigger"] as? String == "manual (medic heal)")
+        let listed = try MedicBinary.run(["history", "--outcome", "rolled-back"] + state).standardOutput
+        #expect(listed.contains("more-memory") && !listed.contains("restore-config"), "\(listed)")
+        let rolledBack = try #require(corrections.last?["id"] as? Int)
+        let shown = try MedicBinary.run(["history", "show", "\(rolledBack)"] + state)
+        #expect(shown.status == 0)
+        let text = shown.standardOutput
+        #expect(text.contains("correction #\(rolledBack) of \(name): rolled-back"), "\(text)")
+        #expect(text.contains("set-property: done") && text.contains("restart: done"), "\(text)")
+        #expect(text.contains("rollback:\n") && text.contains("restore MemoryMax: undone"), "\(text)")
+        #expect(text.contains("error: cannot open \(flag)"), "the unit's journal lines: \(text)")
+        let document = try json(MedicBinary.run(["history", "show", "--json", "\(rolledBack)"] + state))
+        #expect(document["rolledBack"] as? Bool == true)
+        #expect((document["journal"] as? [String])?.contains { $0.contains("error: cannot open") } == true)
+
+        // Explain, with the unit broken once more: restore-config first, and what systemd does.
+        try breakUnit()
+        let explained = try MedicBinary.run(["explain"] + bus + state + journal + ["--playbooks", playbooks, name], in: sandbox)
+        let explanation = explained.standardOutput
+        #expect(explanation.contains("1. restore-config (priority 10, trigger failure: met)"), "\(explanation)")
+        #expect(explanation.contains("2. more-memory (priority 50, trigger failure: met)"), "\(explanation)")
+        #expect(explanation.contains("learned: 2 of 2 recovered for this failure"), "\(explanation)")
+        #expect(explanation.contains("Restart=no: systemd does not restart it"), "\(explanation)")
+        // Within its 1 s cooldown the daemon would wait for it; after, act with it.
+        #expect(explanation.contains("decision: would act: restore-config") || explanation.contains("decision: would wait: restore-config may try again"), "\(explanation)")
+        let explainJSON = try json(MedicBinary.run(["explain", "--json"] + bus + state + journal + ["--playbooks", playbooks, name], in: sandbox))
+        #expect((explainJSON["playbooks"] as? [[String: Any]])?.map { $0["name"] as? String } == ["restore-config", "more-memory"])
+    }
+}
