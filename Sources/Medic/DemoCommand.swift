@@ -44,8 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         let store = try MedicStore(path: stateDirectory + "/medic.db")
         var logger = Logger(label: "medic.demo")
         logger.logLevel = .notice
-        let watcher = UnitWatcher(address: target.address, patterns: patterns, logger: logger)
-        var supervisor = SupervisorService(watcher: watcher, store: store, configuration: configuration, logger: logger)
+        var supervisor = SupervisorService(address: target.address, store: store, configuration: LiveConfiguration(configuration), logger: logger)
         let address = target.address
         supervisor.onEvent = { event in WatchCommand.report(event, json: false, address: address) }
         let running = supervisor

@@ -29,24 +29,28 @@ struct RunCommand: AsyncParsableCommand {
         var logger = Logger(label: "medic")
         logger[metadataKey: "medic.dry-run"] = dryRun ? "true" : "false"
         let address = manager.address
-        let watcher = UnitWatcher(address: address, patterns: configuration.watch, policy: configuration.health, logger: logger)
-        var supervisor = SupervisorService(watcher: watcher, store: store, configuration: configuration, logger: logger)
+        let live = LiveConfiguration(configuration)
+        var supervisor = SupervisorService(address: address, store: store, configuration: live, logger: logger)
         let paths = playbookSearchPaths()
         let playbooks = try loadPlaybooks(paths)
-        var services: [any Service] = []
-        if !playbooks.isEmpty {
-            var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
-            planner.learning = configuration.learning
-            let corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
-            await corrections.useSLO(SLOQuery(store: store, configuration: configuration))
-            supervisor.corrections = corrections
-            logger.notice("\(playbooks.count) playbooks loaded\(dryRun ? " (dry-run)" : "")")
-            let trusted = Self.trustedOwner
-            services.append(PlaybookReloadService(corrections: corrections, load: { PlaybookLoader.load(paths: paths, trustedOwner: trusted) }, logger: logger))
-        }
+        var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
+        planner.learning = configuration.learning
+        let corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
+        await corrections.useSLO(SLOQuery(store: store, configuration: configuration))
+        supervisor.corrections = corrections
+        logger.notice("\(playbooks.count) playbooks loaded\(dryRun ? " (dry-run)" : "")")
+        // SIGHUP must never end Medic, even before the reload service is listening.
+        signal(SIGHUP, SIG_IGN)
+        let explicitConfig = state.configPath
+        let trusted = Self.trustedOwner
+        let reload = ReloadService(
+            load: { Self.loadForReload(configPath: explicitConfig, playbookPaths: paths, trustedOwner: trusted) },
+            configuration: live, corrections: corrections, supervisor: supervisor, store: store, logger: logger
+        )
+        let services: [any Service] = [supervisor, reload]
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: ([supervisor] + services).map { .init(service: $0) },
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -59,6 +63,24 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as ServiceGroupError {
             throw MedicFailure("stopped: \(error)")
         }
+    }
+
+    /// The configuration and the playbooks read anew, or every problem with either.
+    static func loadForReload(configPath: String?, playbookPaths: [String], trustedOwner: uid_t) -> Result<(MedicConfiguration, [Playbook]), ReloadService.ReloadRefusal> {
+        var problems: [String] = []
+        var configuration: MedicConfiguration?
+        do {
+            configuration = try ConfigLoader.load(explicitPath: configPath, isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            problems.append("invalid configuration: \(error)")
+        }
+        let set = playbookPaths.isEmpty ? nil : PlaybookLoader.load(paths: playbookPaths, trustedOwner: trustedOwner)
+        problems += set?.problems.map(\.description) ?? []
+        guard let configuration, problems.isEmpty else {
+            let summary = problems.count == 1 ? problems[0] : "\(problems.count) problems, the first: \(problems[0])"
+            return .failure(.init(problems: problems, summary: summary))
+        }
+        return .success((configuration, set?.playbooks ?? []))
     }
 
     /// Root trusts only root's files; a user trusts their own.

@@ -35,21 +35,30 @@ struct StatusCommand: AsyncParsableCommand {
         }
         if failedOnly { units = units.filter { $0.verdict.health == .failed } }
         let slos = try await budgets()
+        let daemon = try await daemonNote()
         let summary = SummaryReport(HealthSummary(units))
         if json {
-            struct Document: Encodable { var units: [UnitReport]; var summary: SummaryReport }
+            struct Document: Encodable { var units: [UnitReport]; var summary: SummaryReport; var daemon: String? }
             let reports = units.map { unit in
                 var report = UnitReport(unit)
                 report.slo = slos?[unit.name].map(UnitReport.Budget.init)
                 return report
             }
-            Output.json(Document(units: reports, summary: summary), pretty: true)
+            Output.json(Document(units: reports, summary: summary, daemon: daemon), pretty: true)
         } else {
             for line in StatusTable.lines(units, budgets: slos) { Output.line(line) }
             Output.line("")
             Output.line(summary.text)
+            if let daemon { Output.line(daemon) }
         }
         if summary.failed > 0 { throw ExitCode(3) }
+    }
+
+    /// What a running `medic run` wants an operator to know: a refused reload (nil when nothing).
+    private func daemonNote() async throws -> String? {
+        guard let store = try state.existingStore(), let session = try await store.lastSession(), session.stoppedAt == nil,
+              let reload = try await store.lastReload(), let error = reload.error else { return nil }
+        return "medic run refused the reload at \(Timestamp.rfc3339(seconds: reload.at)) and keeps its previous configuration and playbooks: \(error)"
     }
 
     /// Each unit's SLO from the history store, when there is one (nil otherwise).

@@ -3,18 +3,16 @@ import MedicCore
 
 /// Evaluates every unit's SLO and logs each change of budget state once.
 actor BudgetMonitor {
-    let query: SLOQuery
     let logger: Logger
     private var states: [String: BudgetState] = [:]
 
-    init(query: SLOQuery, logger: Logger) {
-        self.query = query
+    init(logger: Logger) {
         self.logger = logger
     }
 
     /// Evaluates every unit and returns each one's SLO figures.
     @discardableResult
-    func evaluate(now: Double) async throws -> [String: SLOReport] {
+    func evaluate(_ query: SLOQuery, now: Double) async throws -> [String: SLOReport] {
         var current: [String: SLOReport] = [:]
         for slo in try await query.reports(now: now, knownUntil: now) {
             current[slo.unit] = slo.report

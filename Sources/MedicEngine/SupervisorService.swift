@@ -7,11 +7,14 @@ import SystemdBus
 
 /// The long-running supervisor behind `medic run`: watches units, records every change in the store,
 /// and evaluates each unit's SLO, logging budget state changes. A graceful shutdown (SIGTERM, SIGINT)
-/// writes everything pending and closes the session, so nothing observed is lost.
+/// writes everything pending and closes the session, so nothing observed is lost. Under a Type=notify
+/// unit it sends READY=1 once it has its first snapshot, keeps STATUS= current, pings the watchdog
+/// from its heartbeat loop and sends STOPPING=1 when it shuts down.
 public struct SupervisorService: Service {
-    public var watcher: UnitWatcher
+    public var address: BusAddress
     public var store: MedicStore
-    public var configuration: MedicConfiguration
+    /// Replaced as a whole by a reload; a change of what is watched restarts the watcher.
+    public var configuration: LiveConfiguration
     public var logger: Logger
     public var clock: WallClock
     /// Seconds between writes of pending rows and session heartbeats.
@@ -24,9 +27,11 @@ public struct SupervisorService: Service {
     public var corrections: CorrectionService?
     /// How long a shutdown waits for running corrections to verify or roll back.
     public var correctionDrainTimeout: Double = 60
+    public var notifier = ServiceNotifier()
+    let status = SupervisorStatus()
 
-    public init(watcher: UnitWatcher, store: MedicStore, configuration: MedicConfiguration, logger: Logger, clock: WallClock = .system) {
-        self.watcher = watcher
+    public init(address: BusAddress, store: MedicStore, configuration: LiveConfiguration, logger: Logger, clock: WallClock = .system) {
+        self.address = address
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -35,22 +40,23 @@ public struct SupervisorService: Service {
 
     public func run() async throws {
         let configuration = self.configuration
-        let recorder = TimelineRecorder(store: store, clock: clock) { configuration.watches($0) }
+        let recorder = TimelineRecorder(store: store, clock: clock) { configuration.current.watches($0) }
         try await recorder.start()
         try await corrections?.start()
-        let monitor = BudgetMonitor(query: SLOQuery(store: store, configuration: configuration), logger: logger)
+        let monitor = BudgetMonitor(logger: logger)
         do {
             try await cancelWhenGracefulShutdown { [self] in
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await watch(into: recorder) }
+                    group.addTask { try await watchLoop(into: recorder) }
                     group.addTask { try await tick(recorder: recorder, monitor: monitor) }
                     try await group.next()
                     group.cancelAll()
                 }
             }
         } catch is CancellationError {
-            // Shutting down.
+            notifier.stopping()
         } catch {
+            notifier.stopping()
             await corrections?.drain(timeout: correctionDrainTimeout)
             try? await Self.finish(recorder)
             throw error
@@ -69,8 +75,25 @@ public struct SupervisorService: Service {
         try await Task { try await recorder.stop() }.value
     }
 
-    private func watch(into recorder: TimelineRecorder) async throws {
+    /// Watches with the configured patterns and health policy; starts over when a reload changes them.
+    private func watchLoop(into recorder: TimelineRecorder) async throws {
+        while !Task.isCancelled {
+            let (current, generation) = configuration.currentWithGeneration
+            let watcher = UnitWatcher(address: address, patterns: current.watch, policy: current.health, clock: clock, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await watch(watcher, into: recorder) }
+                group.addTask { await configuration.watchChanged(after: generation) }
+                try await group.next()
+                group.cancelAll()
+            }
+            if !Task.isCancelled { logger.notice("the watched units or the health policy changed: watching anew") }
+        }
+    }
+
+    private func watch(_ watcher: UnitWatcher, into recorder: TimelineRecorder) async throws {
         let logger = self.logger
+        let status = self.status
+        let notifier = self.notifier
         let corrections = self.corrections
         let clock = self.clock
         let onEvent = self.onEvent
@@ -94,30 +117,49 @@ public struct SupervisorService: Service {
             } catch {
                 logger.error("cannot record: \(error)")
             }
+            if await status.note(event) {
+                notifier.ready(status: await status.text(runningCorrections: await corrections?.runningCount ?? 0))
+            }
             await onEvent(event)
         }
     }
 
+    /// The heartbeat: writes what is pending, lets corrections look again, evaluates SLOs, and then
+    /// (having done that work) pings systemd's watchdog, at least twice per WatchdogSec.
     private func tick(recorder: TimelineRecorder, monitor: BudgetMonitor) async throws {
+        let interval = min(heartbeatInterval, notifier.watchdogTimeout.map { $0 / 2 } ?? .infinity)
         var sinceEvaluation = 0.0
+        var lastStatus = ""
         while !Task.isCancelled {
-            try await Task.sleep(for: .seconds(heartbeatInterval))
+            try await Task.sleep(for: .seconds(interval))
             do {
                 try await recorder.heartbeat()
                 await corrections?.reconsider()
-                sinceEvaluation += heartbeatInterval
+                sinceEvaluation += interval
                 if sinceEvaluation >= evaluationInterval {
                     sinceEvaluation = 0
                     let now = clock.now()
-                    let reports = try await monitor.evaluate(now: now)
+                    let current = configuration.current
+                    let reports = try await monitor.evaluate(SLOQuery(store: store, configuration: current), now: now)
                     await corrections?.budgetsChanged(reports)
-                    try await store.prune(before: now - configuration.retention)
+                    try await store.prune(before: now - current.retention)
                 }
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
                 logger.error("cannot write history: \(error)")
             }
+            notifier.watchdog()
+            let text = await status.text(runningCorrections: await corrections?.runningCount ?? 0)
+            if text != lastStatus {
+                notifier.status(text)
+                lastStatus = text
+            }
         }
+    }
+
+    /// Notes a refused reload for STATUS= (nil once a reload succeeds).
+    public func reloadRefused(_ problem: String?) async {
+        await status.reloadRefused(problem)
     }
 }

@@ -93,6 +93,12 @@ public final class MedicStore: Sendable {
                 t.column("at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v4: reloads") { db in
+            try db.alter(table: "session") { t in
+                t.add(column: "reloadedAt", .integer)
+                t.add(column: "reloadError", .text)
+            }
+        }
         return migrator
     }
 
@@ -137,6 +143,24 @@ public final class MedicStore: Sendable {
             let request = SessionRecord.order(Column("id").desc)
             let filtered = id.map { request.filter(Column("id") < $0) } ?? request
             return try filtered.fetchOne(db)?.model
+        }
+    }
+
+    /// Notes a reload of the running daemon's configuration on its session: nil when it was taken,
+    /// else why it was refused (the previous configuration stays in use).
+    public func recordReload(error: String?, at time: Double) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE session SET reloadedAt = ?, reloadError = ? WHERE id = (SELECT MAX(id) FROM session)",
+                           arguments: [micros(time), error])
+        }
+    }
+
+    /// The latest session's last reload: when, and why it was refused (nil error when taken).
+    public func lastReload() async throws -> (at: Double, error: String?)? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT reloadedAt, reloadError FROM session ORDER BY id DESC LIMIT 1"),
+                  let at = row["reloadedAt"] as Int64? else { return nil }
+            return (Double(at) / 1_000_000, row["reloadError"])
         }
     }
 

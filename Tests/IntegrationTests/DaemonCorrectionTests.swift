@@ -214,23 +214,41 @@ struct DaemonCorrectionTests {
         #expect(correction.verification?.contains("did not fall under 1.0 in time") == true, "\(correction.verification ?? "")")
     }
 
-    @Test("SIGHUP reloads the playbooks; an invalid new set is refused and the set in use is kept")
+    @Test("SIGHUP reloads configuration and playbooks all or nothing: an invalid set is refused, kept and shown by medic status; a valid one is taken")
     func reload() throws {
         try withSandbox { sandbox in
             let name = uniqueUnit("reloaded")
+            let other = uniqueUnit("watched-later")
             let paths = try setUp(sandbox, unit: name)
             _ = FileManager.default.createFile(atPath: paths.flag, contents: nil)
             try #require(try sandbox.systemctl("start", name).succeeded)
+            try sandbox.runService(other, ["/bin/sleep", "infinity"])
             let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+            #expect(daemon.waitForLog("watching 1 units") != nil)
+            func status() throws -> String {
+                try MedicBinary.run(["status", "--bus-address", sandbox.busAddress, "--config", paths.config, "--state-dir", paths.state, name]).standardOutput
+            }
+
+            // A broken playbook: the whole reload is refused, and medic status says so.
             try "name: broken\nsteps: [explode]\n".write(toFile: paths.playbooks + "/broken.yaml", atomically: true, encoding: .utf8)
             daemon.child.signal(SIGHUP)
-            #expect(daemon.waitForLog("refusing the reloaded playbook set (1 problems); keeping the 1 playbooks in use") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+            #expect(daemon.waitForLog("refusing the reload:", "broken.yaml:2:9: steps[0]: unknown action 'explode'", "the 1 playbooks in use stay in use") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+            let refused = try status()
+            #expect(refused.contains("medic run refused the reload at"), "\(refused)")
+            // A valid playbook set with a broken configuration: refused as a whole too.
             try "name: second\ntrigger: failure\nsteps: [restart]\n".write(toFile: paths.playbooks + "/broken.yaml", atomically: true, encoding: .utf8)
+            try "watch: [\(name), \(other)]\nslo: {objective: 120}\n".write(toFile: paths.config, atomically: true, encoding: .utf8)
             daemon.child.signal(SIGHUP)
-            #expect(daemon.waitForLog("reloaded 2 playbooks") != nil)
-            // The daemon still works: a failure is corrected.
-            kill(try sandbox.mainPID(of: name), SIGKILL)
-            #expect(daemon.waitForLog("correction #", "of \(name)", "recovered") != nil)
+            #expect(daemon.waitForLog("refusing the reload: invalid configuration:", "slo.objective") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+            // Both valid: taken, and the newly watched unit is watched.
+            try "watch: [\(name), \(other)]\n".write(toFile: paths.config, atomically: true, encoding: .utf8)
+            daemon.child.signal(SIGHUP)
+            #expect(daemon.waitForLog("reloaded the configuration and 2 playbooks; watching anew") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+            #expect(daemon.waitForLog("watching 2 units") != nil)
+            #expect(!(try status().contains("refused")), "a reload that was taken clears the note")
+            // The daemon still works, on the unit it watches since the reload too.
+            kill(try sandbox.mainPID(of: other), SIGKILL)
+            #expect(daemon.waitForLog("correction #", "of \(other)", "recovered") != nil, "\(daemon.log.all.joined(separator: "\n"))")
             #expect(daemon.stop() == 0)
         }
     }

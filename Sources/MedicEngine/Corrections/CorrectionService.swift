@@ -50,13 +50,20 @@ public actor CorrectionService {
         self.logger = logger
     }
 
-    /// Uses a new, already validated playbook set from now on (running corrections finish with theirs).
-    public func replacePlaybooks(_ playbooks: [Playbook]) {
+    /// Uses a new, already validated playbook set and settings from now on (running corrections
+    /// finish with theirs).
+    public func reconfigure(playbooks: [Playbook], protection: ProtectionPolicy, limits: CorrectionLimits, learning: LearningPolicy) {
         planner.playbooks = playbooks
+        planner.protection = protection
+        planner.limits = limits
+        planner.learning = learning
     }
 
     /// How many playbooks are in use.
     public var playbookCount: Int { planner.playbooks.count }
+
+    /// Corrections running now.
+    public var runningCount: Int { running.count }
 
     /// Rebuilds guard state from the recorded corrections, and notes those a crash left open.
     public func start() async throws {

@@ -1,0 +1,35 @@
+import MedicCore
+
+/// What `medic run` tells systemd in STATUS= ("watching 142 units, 2 failed, 1 correction running"):
+/// kept from the watch events as they come.
+actor SupervisorStatus {
+    private var watched = 0
+    private var failed: Set<String> = []
+    private var ready = false
+    private(set) var reloadProblem: String?
+
+    /// Notes an event; returns true for the first complete snapshot (the moment to send READY=1).
+    func note(_ event: WatchEvent) -> Bool {
+        switch event {
+        case .ready(let units), .reconnected(let units):
+            watched = units
+            defer { ready = true }
+            return !ready
+        case .observed(let unit):
+            if unit.verdict.health == .failed { failed.insert(unit.name) } else { failed.remove(unit.name) }
+        default:
+            break
+        }
+        return false
+    }
+
+    func reloadRefused(_ problem: String?) {
+        reloadProblem = problem
+    }
+
+    func text(runningCorrections: Int) -> String {
+        var text = "watching \(watched) units, \(failed.count) failed, \(runningCorrections) correction\(runningCorrections == 1 ? "" : "s") running"
+        if let reloadProblem { text += "; last reload refused: \(reloadProblem)" }
+        return text
+    }
+}
