@@ -79,7 +79,10 @@ public struct SupervisorService: Service {
     private func watchLoop(into recorder: TimelineRecorder) async throws {
         while !Task.isCancelled {
             let (current, generation) = configuration.currentWithGeneration
-            let watcher = UnitWatcher(address: address, patterns: current.watch, policy: current.health, clock: clock, logger: logger)
+            var configured = UnitWatcher(address: address, patterns: current.watch, policy: current.health, clock: clock, logger: logger)
+            // Started by systemd (perhaps before the bus is up): wait for the bus rather than fail.
+            configured.retryFirstConnection = notifier.isSupervised
+            let watcher = configured
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await watch(watcher, into: recorder) }
                 group.addTask { await configuration.watchChanged(after: generation) }

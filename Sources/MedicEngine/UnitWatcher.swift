@@ -27,8 +27,13 @@ public struct UnitWatcher: Sendable {
         self.logger = logger
     }
 
-    /// Watches until the task is cancelled. Throws only when the very first connection fails, so that
-    /// a command can tell the operator the bus is unreachable instead of retrying forever.
+    /// Keep trying when the very first connection fails (a service started before the bus is up),
+    /// instead of throwing.
+    public var retryFirstConnection = false
+
+    /// Watches until the task is cancelled. Throws only when the very first connection fails (unless
+    /// `retryFirstConnection`), so that a command can tell the operator the bus is unreachable
+    /// instead of retrying forever.
     public func run(_ emit: @escaping @Sendable (WatchEvent) async -> Void) async throws(BusError) {
         var session = WatchSession(watcher: self, emit: emit)
         var backoff = initialBackoff
@@ -44,8 +49,12 @@ public struct UnitWatcher: Sendable {
                 if Task.isCancelled { return }
                 await emit(.connectionLost(reason: "the bus connection closed"))
             } catch {
-                if !connectedOnce { throw error }
-                await emit(.connectionLost(reason: error.description))
+                if !connectedOnce && !retryFirstConnection { throw error }
+                if connectedOnce {
+                    await emit(.connectionLost(reason: error.description))
+                } else {
+                    await emit(.warning("cannot reach systemd yet (\(error.description)); retrying in \(backoff)"))
+                }
             }
             logger.debug("reconnecting", metadata: ["bus.backoff": "\(backoff)"])
             try? await Task.sleep(for: backoff)

@@ -1,4 +1,5 @@
 import CSystemd
+import Glibc
 
 /// Tells the service manager that started Medic how it is doing (sd_notify): READY=1 once it works,
 /// STATUS= lines, WATCHDOG=1 keep-alives, RELOADING=1 and STOPPING=1. Does nothing when Medic was
@@ -6,8 +7,11 @@ import CSystemd
 public struct ServiceNotifier: Sendable {
     /// Seconds between keep-alives systemd expects at the latest (WatchdogSec=), when it watches Medic.
     public let watchdogTimeout: Double?
+    /// Whether a service manager listens (NOTIFY_SOCKET is set): Medic runs as its unit.
+    public let isSupervised: Bool
 
     public init() {
+        isSupervised = getenv("NOTIFY_SOCKET") != nil
         var micros: UInt64 = 0
         watchdogTimeout = sd_watchdog_enabled(0, &micros) > 0 && micros > 0 ? Double(micros) / 1_000_000 : nil
     }

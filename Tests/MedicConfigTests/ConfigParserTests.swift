@@ -130,3 +130,22 @@ extension HealthPolicy {
         return copy
     }
 }
+
+@Suite("Install layout")
+struct InstallLayoutTests {
+    let environment = ["HOME": "/home/ann", "XDG_CONFIG_HOME": "/home/ann/.cfg"]
+
+    @Test("system and user places, a prefix, a staging root")
+    func layout() {
+        let system = InstallLayout(scope: .system, prefix: nil, environment: environment)
+        #expect(system.binary == "/usr/local/bin/medic" && system.unit == "/etc/systemd/system/medic.service")
+        #expect(system.configuration == "/etc/medic/medic.yaml" && system.playbooks == "/etc/medic/playbooks" && system.state == "/var/lib/medic")
+        let user = InstallLayout(scope: .user, prefix: nil, environment: environment)
+        #expect(user.binary == "/home/ann/.local/bin/medic" && user.unit == "/home/ann/.cfg/systemd/user/medic.service")
+        #expect(user.playbooks == "/home/ann/.cfg/medic/playbooks" && user.state == "/home/ann/.local/state/medic")
+        let staged = InstallLayout(scope: .system, prefix: "/opt/m", root: "/stage", environment: environment)
+        #expect(staged.binary == "/stage/opt/m/bin/medic" && staged.installedBinary == "/opt/m/bin/medic")
+        #expect(staged.manifest == "/stage/etc/medic/installed-files")
+        #expect(staged.unitText(shipped: "[Service]\nExecStart=/usr/local/bin/medic run --system\nType=notify") == "[Service]\nExecStart=/opt/m/bin/medic run --system\nType=notify")
+    }
+}

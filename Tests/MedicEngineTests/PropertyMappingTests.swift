@@ -86,3 +86,19 @@ struct PropertyMappingTests {
         #expect(UnitObjectPath.unitName(of: "/org/freedesktop/systemd1") == nil)
     }
 }
+
+@Suite("Journal fields")
+struct JournalFieldTests {
+    @Test("metadata keys become MEDIC_ fields; levels become syslog priorities")
+    func fields() {
+        let fields = JournalLogHandler.fields(level: .warning, message: "budget breached", metadata: [
+            "unit.name": "web.service", "medic.playbook": "restart", "medic.correction-id": "12", "slo.state": "breached",
+        ])
+        #expect(fields.map { "\($0.name)=\($0.value)" } == [
+            "MESSAGE=budget breached", "PRIORITY=4", "SYSLOG_IDENTIFIER=medic",
+            "MEDIC_CORRECTION_ID=12", "MEDIC_PLAYBOOK=restart", "MEDIC_SLO_STATE=breached", "MEDIC_UNIT=web.service",
+        ])
+        #expect(JournalLogHandler.fields(level: .critical, message: "x", metadata: [:])[1].value == "2")
+        #expect(JournalLogHandler.fields(level: .trace, message: "x", metadata: [:])[1].value == "7")
+    }
+}
