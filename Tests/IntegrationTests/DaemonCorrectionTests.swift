@@ -130,6 +130,33 @@ struct DaemonCorrectionTests {
         #expect(rows.first?["successes"] as? Int == 0)
     }
 
+    @Test("SIGTERM in the middle of a correction: it is completed and verified before Medic exits 0")
+    func drainOnStop() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("drained")
+        let paths = try setUp(sandbox, unit: name)
+        try """
+            name: slow-restart
+            trigger: failure
+            steps: [{wait: 2s}, restart]
+            verify: {healthy-for: 1s, within: 10s}
+            """.write(toFile: paths.playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: paths.flag, contents: nil)
+        let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        var open = false
+        for _ in 0..<200 where !open {
+            open = try await !store.corrections(unit: name, openOnly: true).isEmpty
+            if !open { usleep(20_000) }
+        }
+        #expect(open, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        let corrections = try await store.corrections(unit: name)
+        #expect(corrections.map(\.state) == ["recovered"], "finished, not left open")
+        #expect(try show("ActiveState", name, in: sandbox) == "active")
+    }
+
     @Test("a fix that never helps is tried the configured number of times, then escalated once, then nothing more")
     func escalation() async throws {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
