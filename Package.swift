@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "medic", targets: ["Medic"]),
+        .executable(name: "medic-bench", targets: ["MedicBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -63,6 +64,15 @@ let package = Package(
         .testTarget(name: "MedicConfigTests", dependencies: ["MedicConfig", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicStoreTests", dependencies: ["MedicStore", "MedicCore"]),
         .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicCore", "MedicStore", "SystemdBus", "MedicTestSupport", "ProcessRunner"]),
+        // Measures Medic on a sandboxed systemd and prints figures (not a test).
+        .executableTarget(
+            name: "MedicBench",
+            dependencies: [
+                "MedicCore", "MedicEngine", "MedicStore", "SystemdBus", "SystemdSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Runs the real `medic` against real sandboxed managers; fakes live only in unit tests.
         .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),
         .testTarget(

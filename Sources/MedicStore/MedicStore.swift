@@ -166,6 +166,11 @@ public final class MedicStore: Sendable {
 
     // MARK: Observations
 
+    /// How many state changes are stored (all units).
+    public func observationCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM observation") ?? 0 }
+    }
+
     /// Appends observations in one transaction.
     public func append(_ observations: [StoredObservation]) async throws {
         guard !observations.isEmpty else { return }

@@ -11,4 +11,12 @@ public enum UnitObjectPath {
         defer { free(decoded) }
         return String(cString: decoded)
     }
+
+    /// The path systemd gives a unit's object (for matching signals; calls get paths from GetUnit).
+    public static func encode(_ name: String) -> String? {
+        var encoded: UnsafeMutablePointer<CChar>? = nil
+        guard sd_bus_path_encode(SystemdManager.unitPathPrefix, name, &encoded) >= 0, let encoded else { return nil }
+        defer { free(encoded) }
+        return String(cString: encoded)
+    }
 }

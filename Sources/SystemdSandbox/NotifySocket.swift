@@ -1,11 +1,12 @@
 import Foundation
 
-/// A datagram socket in the sd_notify protocol, used to learn when the sandboxed manager is ready.
-final class NotifySocket {
-    let path: String
+/// A datagram socket in the sd_notify protocol, used to learn when the sandboxed manager (or a
+/// process started with NOTIFY_SOCKET pointing here) is ready.
+public final class NotifySocket {
+    public let path: String
     private let fd: Int32
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         unlink(path)
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -36,7 +37,7 @@ final class NotifySocket {
 
     /// Waits for a datagram containing `READY=1`, checking `stillAlive` between waits.
     /// Returns false when the deadline passes or `stillAlive` turns false first.
-    func waitForReady(until deadline: Date, stillAlive: () -> Bool) -> Bool {
+    public func waitForReady(until deadline: Date, stillAlive: () -> Bool) -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while Date() < deadline {
             guard stillAlive() else { return false }

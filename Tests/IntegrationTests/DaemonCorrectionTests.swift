@@ -139,14 +139,16 @@ struct DaemonCorrectionTests {
         try """
             name: slow-restart
             trigger: failure
-            steps: [{wait: 2s}, restart]
+            steps: [{wait: 5s}, restart]
             verify: {healthy-for: 1s, within: 10s}
             """.write(toFile: paths.playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
         _ = FileManager.default.createFile(atPath: paths.flag, contents: nil)
         let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
         let store = try MedicStore(path: paths.state + "/medic.db")
+        // The correction waits 5 s before it restarts: SIGTERM lands while it is open.
         var open = false
-        for _ in 0..<200 where !open {
+        let deadline = Date().addingTimeInterval(20)
+        while !open && Date() < deadline {
             open = try await !store.corrections(unit: name, openOnly: true).isEmpty
             if !open { usleep(20_000) }
         }

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import SystemdBus
+import SystemdSandbox
+
+/// `medic-bench`: Medic's performance on a real, sandboxed systemd, printed as a table and written
+/// as JSON. It reports figures; it asserts nothing.
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "medic-bench",
+        abstract: "Measure detection latency, CPU per event, memory, start-up and SLO queries on a sandboxed systemd (needs root)."
+    )
+
+    @Option(name: .customLong("units"), help: "Loaded unit counts to measure detection, start-up and memory at.")
+    var counts: [Int] = [100, 1000, 3000]
+
+    @Option(name: .customLong("kills"), help: "kill -9 per unit count.")
+    var kills = 50
+
+    @Option(name: .customLong("flapping"), help: "Services crashing and restarted by systemd for the CPU-per-event run.")
+    var flapping = 200
+
+    @Option(name: .customLong("flap-seconds"), help: "How long the CPU-per-event run measures.")
+    var flapSeconds = 20.0
+
+    @Option(name: .customLong("slo-units"), help: "Units in the synthetic 30-day store.")
+    var sloUnits = 3000
+
+    @Option(name: .customLong("output"), help: "Where the JSON goes.")
+    var output = "medic-bench.json"
+
+    @Option(name: .customLong("medic"), help: "The medic binary (default: the one built beside medic-bench).")
+    var medic: String?
+
+    struct Report: Encodable {
+        var machine: [String: String]
+        var detection: [DetectionBench.Result] = []
+        var startup: [StartupFigures] = []
+        var flapping: FlapBench.Result?
+        var sloQuery: SLOQueryBench.Result?
+        var correction: CorrectionBench.Result?
+    }
+
+    struct StartupFigures: Encodable {
+        var units: Int
+        var secondsToReady: Double
+        var residentMiB: Double?
+    }
+
+    func run() async throws {
+        let beside = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).deletingLastPathComponent().appendingPathComponent("medic").path
+        let binary = medic ?? beside
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no medic binary at \(binary): build it first (swift build -c release)")
+        }
+        var report = Report(machine: Self.machine())
+        print("machine: \(report.machine.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
+        let sandbox = try SystemdSandbox.start(name: "medic-bench")
+        defer { sandbox.stop() }
+        let bus = try BusConnection.open(.address(sandbox.busAddress), description: "medic-bench")
+        defer { bus.close() }
+        let units = TransientUnits(bus: bus)
+
+        for count in counts {
+            let names = (0..<count).map { "lat\(count)-\($0).service" }
+            let created = Date()
+            try await units.create(names, command: ["/bin/sleep", "infinity"])
+            print("\(count) units created in \(String(format: "%.1f", Date().timeIntervalSince(created))) s")
+            let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: "startup-\(count)", config: "watch: ['lat\(count)-*.service']\n")
+            try await Task.sleep(for: .seconds(3))
+            let startup = StartupFigures(units: count, secondsToReady: daemon.secondsToReady, residentMiB: ProcessFigures.residentMiB(daemon.child.pid))
+            daemon.stop()
+            report.startup.append(startup)
+            print("medic run at \(count) units: READY after \(String(format: "%.3f", startup.secondsToReady)) s, RSS \(startup.residentMiB.map { String(format: "%.1f", $0) } ?? "-") MiB")
+            let detection = try await DetectionBench(sandbox: sandbox, bus: bus, kills: kills).run(names: names, pattern: "lat\(count)-*.service")
+            report.detection.append(detection)
+            print("detection at \(count) units: medic \(detection.medic.text); busctl monitor \(detection.busMonitor.text); 1 s poller \(detection.poller.text)")
+            await units.stop(names)
+            _ = try? sandbox.systemctl("reset-failed")
+        }
+
+        let flap = try await FlapBench(sandbox: sandbox, bus: bus, binary: binary, units: flapping, seconds: flapSeconds).run()
+        report.flapping = flap
+        print(String(format: "flapping: %d units, %.0f signals/s, %.0f stored changes/s; medic %.1f%% CPU, %.1f µs per signal, %.1f µs per stored change",
+                     flap.units, flap.signalsPerSecond, flap.storedChangesPerSecond, flap.medicCPUPercent, flap.microsecondsPerSignal, flap.microsecondsPerStoredChange))
+        _ = try? sandbox.systemctl("reset-failed")
+
+        let correction = try await CorrectionBench(sandbox: sandbox, bus: bus, binary: binary, kills: 10).run()
+        report.correction = correction
+        print("correction: trigger -> job \(correction.triggerToJob.text); failure -> active \(correction.failureToActive.text); failure -> verified (incl. 1 s healthy-for) \(correction.failureToVerified.text)")
+
+        let slo = try await SLOQueryBench(binary: binary, directory: sandbox.runtimeDirectory + "/bench-slo", units: sloUnits, days: 30, failureEvery: 6 * 3600).run()
+        report.sloQuery = slo
+        print(String(format: "medic slo --json over %d units x 30 days (%d stored changes): median %.3f s of %@", slo.units, slo.storedChanges, slo.medianSeconds, slo.runs.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
+
+        print("")
+        for line in Self.table(report) { print(line) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: output))
+        print("\nwrote \(output)")
+    }
+
+    static func machine() -> [String: String] {
+        var info: [String: String] = ["cores": "\(ProcessInfo.processInfo.activeProcessorCount)",
+                                      "memoryGiB": String(format: "%.0f", Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824)]
+        if let cpu = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let line = cpu.split(separator: "\n").first(where: { $0.hasPrefix("model name") }) {
+            info["cpu"] = line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if let version = try? Command.run(["systemctl", "--version"]).standardOutput.split(separator: "\n").first { info["systemd"] = String(version) }
+        info["kernel"] = (try? Command.run(["uname", "-r"]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)) ?? ""
+        return info
+    }
+
+    /// The figures next to the product's targets.
+    static func table(_ r: Report) -> [String] {
+        func f(_ v: Double?, _ digits: Int = 1) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "-" }
+        var lines = ["| measure | figure | target |", "|---|---|---|"]
+        for d in r.detection {
+            lines.append("| detection p50 / p99 at \(d.units) units: medic | \(f(d.medic.p50)) / \(f(d.medic.p99)) ms | p50 ≤ 1.2× bus monitor, p99 ≤ 20 ms |")
+            lines.append("| ... busctl monitor | \(f(d.busMonitor.p50)) / \(f(d.busMonitor.p99)) ms (medic p50 = \(f(d.p50Ratio, 2))×) | |")
+            lines.append("| ... 1 s systemctl is-active poller | \(f(d.poller.p50)) / \(f(d.poller.p99)) ms | |")
+        }
+        if let flap = r.flapping {
+            lines.append("| CPU per event (\(flap.units) flapping units, \(f(flap.signalsPerSecond, 0)) events/s) | \(f(flap.microsecondsPerSignal)) µs | ≤ 60 µs |")
+        }
+        for s in r.startup {
+            lines.append("| RSS of medic run at \(s.units) units | \(f(s.residentMiB)) MiB | ≤ 30 MB at 3000 |")
+            lines.append("| start-up to READY at \(s.units) units | \(f(s.secondsToReady, 3)) s | ≤ 0.5 s at 3000 |")
+        }
+        if let slo = r.sloQuery {
+            lines.append("| medic slo over 30 days × \(slo.units) units | \(f(slo.medianSeconds, 3)) s | ≤ 1 s |")
+        }
+        if let c = r.correction {
+            lines.append("| trigger → first corrective job | p50 \(f(c.triggerToJob.p50)) ms, p99 \(f(c.triggerToJob.p99)) ms | ≤ 50 ms |")
+            lines.append("| failure → verified healthy (restart, healthy-for 1 s) | p50 \(f(c.failureToVerified.p50, 0)) ms | |")
+        }
+        return lines
+    }
+}

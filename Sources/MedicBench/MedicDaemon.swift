@@ -1,0 +1,39 @@
+import Foundation
+import SystemdSandbox
+
+/// A real `medic run` started against the sandbox, with NOTIFY_SOCKET pointing at the bench, so
+/// that the time to READY=1 is measured as systemd would see it.
+final class MedicDaemon {
+    let child: ChildProcess
+    /// Seconds from spawn to READY=1.
+    let secondsToReady: Double
+    let stateDirectory: String
+
+    init(binary: String, sandbox: SystemdSandbox, name: String, config: String, extra: [String] = []) throws {
+        let directory = sandbox.runtimeDirectory + "/bench-\(name)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try config.write(toFile: directory + "/medic.yaml", atomically: true, encoding: .utf8)
+        stateDirectory = directory + "/state"
+        let socket = try NotifySocket(path: directory + "/notify")
+        var environment = sandbox.environment
+        environment["NOTIFY_SOCKET"] = socket.path
+        environment["MEDIC_LOG_LEVEL"] = "warning"
+        let started = Date()
+        child = try ChildProcess.spawn(
+            [binary, "run", "--bus-address", sandbox.busAddress, "--config", directory + "/medic.yaml", "--state-dir", stateDirectory] + extra,
+            environment: environment, standardOutput: .null, standardError: .file(directory + "/medic.log")
+        )
+        let child = self.child
+        guard socket.waitForReady(until: Date().addingTimeInterval(120), stillAlive: { child.isRunning }) else {
+            child.signal(SIGKILL)
+            _ = child.wait()
+            throw BenchError("medic run did not become ready; see \(directory)/medic.log")
+        }
+        secondsToReady = Date().timeIntervalSince(started)
+    }
+
+    func stop() {
+        child.signal(SIGTERM)
+        _ = child.wait()
+    }
+}
