@@ -55,7 +55,7 @@ struct BenchCommand: AsyncParsableCommand {
             throw ValidationError("no medic binary at \(binary): build it first (swift build -c release)")
         }
         var report = Report(machine: Self.machine())
-        print("machine: \(report.machine.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
+        say("machine: \(report.machine.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
         let sandbox = try SystemdSandbox.start(name: "medic-bench")
         defer { sandbox.stop() }
         let bus = try BusConnection.open(.address(sandbox.busAddress), description: "medic-bench")
@@ -66,40 +66,40 @@ struct BenchCommand: AsyncParsableCommand {
             let names = (0..<count).map { "lat\(count)-\($0).service" }
             let created = Date()
             try await units.create(names, command: ["/bin/sleep", "infinity"])
-            print("\(count) units created in \(String(format: "%.1f", Date().timeIntervalSince(created))) s")
+            say("\(count) units created in \(String(format: "%.1f", Date().timeIntervalSince(created))) s")
             let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: "startup-\(count)", config: "watch: ['lat\(count)-*.service']\n")
             try await Task.sleep(for: .seconds(3))
             let startup = StartupFigures(units: count, secondsToReady: daemon.secondsToReady, residentMiB: ProcessFigures.residentMiB(daemon.child.pid))
             daemon.stop()
             report.startup.append(startup)
-            print("medic run at \(count) units: READY after \(String(format: "%.3f", startup.secondsToReady)) s, RSS \(startup.residentMiB.map { String(format: "%.1f", $0) } ?? "-") MiB")
+            say("medic run at \(count) units: READY after \(String(format: "%.3f", startup.secondsToReady)) s, RSS \(startup.residentMiB.map { String(format: "%.1f", $0) } ?? "-") MiB")
             let detection = try await DetectionBench(sandbox: sandbox, bus: bus, kills: kills).run(names: names, pattern: "lat\(count)-*.service")
             report.detection.append(detection)
-            print("detection at \(count) units: medic \(detection.medic.text); busctl monitor \(detection.busMonitor.text); 1 s poller \(detection.poller.text)")
+            say("detection at \(count) units: medic \(detection.medic.text); busctl monitor \(detection.busMonitor.text); 1 s poller \(detection.poller.text)")
             await units.stop(names)
             _ = try? sandbox.systemctl("reset-failed")
         }
 
         let flap = try await FlapBench(sandbox: sandbox, bus: bus, binary: binary, units: flapping, seconds: flapSeconds).run()
         report.flapping = flap
-        print(String(format: "flapping: %d units, %.0f signals/s, %.0f stored changes/s; medic %.1f%% CPU, %.1f µs per signal, %.1f µs per stored change",
+        say(String(format: "flapping: %d units, %.0f signals/s, %.0f stored changes/s; medic %.1f%% CPU, %.1f µs per signal, %.1f µs per stored change",
                      flap.units, flap.signalsPerSecond, flap.storedChangesPerSecond, flap.medicCPUPercent, flap.microsecondsPerSignal, flap.microsecondsPerStoredChange))
         _ = try? sandbox.systemctl("reset-failed")
 
         let correction = try await CorrectionBench(sandbox: sandbox, bus: bus, binary: binary, kills: 10).run()
         report.correction = correction
-        print("correction: trigger -> job \(correction.triggerToJob.text); failure -> active \(correction.failureToActive.text); failure -> verified (incl. 1 s healthy-for) \(correction.failureToVerified.text)")
+        say("correction: trigger -> job \(correction.triggerToJob.text); failure -> active \(correction.failureToActive.text); failure -> verified (incl. 1 s healthy-for) \(correction.failureToVerified.text)")
 
         let slo = try await SLOQueryBench(binary: binary, directory: sandbox.runtimeDirectory + "/bench-slo", units: sloUnits, days: 30, failureEvery: 6 * 3600).run()
         report.sloQuery = slo
-        print(String(format: "medic slo --json over %d units x 30 days (%d stored changes): median %.3f s of %@", slo.units, slo.storedChanges, slo.medianSeconds, slo.runs.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
+        say(String(format: "medic slo --json over %d units x 30 days (%d stored changes): median %.3f s of %@", slo.units, slo.storedChanges, slo.medianSeconds, slo.runs.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
 
-        print("")
-        for line in Self.table(report) { print(line) }
+        say("")
+        for line in Self.table(report) { say(line) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(report).write(to: URL(fileURLWithPath: output))
-        print("\nwrote \(output)")
+        say("\nwrote \(output)")
     }
 
     static func machine() -> [String: String] {

@@ -111,3 +111,9 @@ func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
     }
     return condition()
 }
+
+/// Prints a line and flushes it, so that progress shows as it happens, also when piped.
+func say(_ text: String) {
+    print(text)
+    fflush(nil)
+}

@@ -144,16 +144,16 @@ struct DaemonCorrectionTests {
             """.write(toFile: paths.playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
         _ = FileManager.default.createFile(atPath: paths.flag, contents: nil)
         let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
-        let store = try MedicStore(path: paths.state + "/medic.db")
-        // The correction waits 5 s before it restarts: SIGTERM lands while it is open.
-        var open = false
-        let deadline = Date().addingTimeInterval(20)
-        while !open && Date() < deadline {
-            open = try await !store.corrections(unit: name, openOnly: true).isEmpty
-            if !open { usleep(20_000) }
-        }
-        #expect(open, "\(daemon.log.all.joined(separator: "\n"))")
+        // The correction waits 5 s before it restarts: SIGTERM lands while it is running.
+        let started = daemon.waitForLog("correcting \(name) with slow-restart")
+        #expect(started != nil, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(daemon.stop() == 0)
+        daemon.waitForLog("stopped; history written", timeout: 5)
+        let lines = daemon.log.all
+        let draining = lines.firstIndex { $0.contains("waiting up to") && $0.contains("for 1 running correction(s)") }
+        let finished = lines.firstIndex { $0.contains("correction #") && $0.contains("of \(name) with slow-restart: recovered") }
+        #expect(draining != nil && finished != nil && draining! < finished!, "the stop waited for the correction: \(lines.joined(separator: "\n"))")
+        let store = try MedicStore(path: paths.state + "/medic.db")
         let corrections = try await store.corrections(unit: name)
         #expect(corrections.map(\.state) == ["recovered"], "finished, not left open")
         #expect(try show("ActiveState", name, in: sandbox) == "active")

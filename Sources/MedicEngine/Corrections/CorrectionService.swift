@@ -128,6 +128,9 @@ public actor CorrectionService {
     /// Waits for running corrections to finish (verification or rollback), at most `timeout` seconds.
     public func drain(timeout: Double) async {
         let pending = Array(tasks.values)
+        if !running.isEmpty {
+            logger.notice("stopping: waiting up to \(Int(timeout)) s for \(running.count) running correction(s) to finish")
+        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for task in pending { await task.value } }
             group.addTask { try? await Task.sleep(for: .seconds(timeout)) }
