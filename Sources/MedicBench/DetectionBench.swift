@@ -49,7 +49,7 @@ struct DetectionBench {
             }
         }
         defer { watching.cancel() }
-        guard waitUntil(60, { ready.with { $0 } }) else { throw BenchError("the watcher did not take its snapshot") }
+        guard await waitUntil(60, { ready.with { $0 } }) else { throw BenchError("the watcher did not take its snapshot") }
 
         // (b) busctl monitor, printing every PropertiesChanged of a unit.
         let pathToName = Dictionary(uniqueKeysWithValues: victims.compactMap { name in UnitObjectPath.encode(name).map { ($0, name) } })
@@ -58,14 +58,14 @@ struct DetectionBench {
              "--match=type='signal',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',path_namespace='/org/freedesktop/systemd1/unit'"],
             environment: sandbox.environment, standardOutput: .pipe
         )
-        defer { busctl.signal(SIGTERM); _ = busctl.wait() }
+        defer { busctl.signal(SIGKILL); _ = busctl.wait() }
         _ = TimedLines(fd: busctl.standardOutput) { stamp, line in
             guard line.contains("\"failed\""), let start = line.range(of: "\"path\":\"") else { return }
             let path = line[start.upperBound...].prefix { $0 != "\"" }
             guard let name = pathToName[String(path)] else { return }
             monitor.with { if $0[name] == nil && killedAt.with({ $0[name] }) != nil { $0[name] = stamp } }
         }
-        usleep(500_000)
+        try await Task.sleep(for: .milliseconds(500))
 
         // (c) The naive poller: `systemctl --user is-active` on the unit under test, once a second.
         let target = Shared<String?>(nil)
@@ -94,13 +94,19 @@ struct DetectionBench {
             }
             target.with { $0 = victim }
             // A random phase against the poller's second.
-            usleep(UInt32.random(in: 0..<200_000))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0..<200)))
             killedAt.with { $0[victim] = nowMicros() }
             kill(Int32(pid), SIGKILL)
-            _ = waitUntil(3) { medic.with { $0[victim] } != nil && monitor.with { $0[victim] } != nil && polled.with { $0[victim] } != nil }
+            _ = await waitUntil(3) { medic.with { $0[victim] } != nil && monitor.with { $0[victim] } != nil && polled.with { $0[victim] } != nil }
             target.with { $0 = nil }
+            say("  killed \(victim): medic \(seen(medic, victim)), busctl \(seen(monitor, victim)), poller \(seen(polled, victim))")
             _ = try await manager.enqueue(.start, unit: victim)
-            _ = waitUntil(5) { (try? Command.run(["systemctl", "--user", "is-active", victim], environment: env))?.standardOutput.hasPrefix("active") == true }
+            _ = await waitUntil(5) { (try? Command.run(["systemctl", "--user", "is-active", victim], environment: env))?.standardOutput.hasPrefix("active") == true }
+        }
+
+        func seen(_ times: Shared<[String: Int64]>, _ victim: String) -> String {
+            guard let seen = times.with({ $0[victim] }), let killed = killedAt.with({ $0[victim] }) else { return "missed" }
+            return String(format: "%.1f ms", Double(seen - killed) / 1000)
         }
 
         func latencies(_ seen: Shared<[String: Int64]>) -> [Double] {

@@ -102,12 +102,13 @@ final class Shared<Value>: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` every 10 ms until it holds or `timeout` seconds pass.
-func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
+/// Polls `condition` every 10 ms until it holds or `timeout` seconds pass, suspending (not
+/// blocking) in between so that the tasks being measured keep the cooperative threads.
+func waitUntil(_ timeout: Double, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }
-        usleep(10_000)
+        try? await Task.sleep(for: .milliseconds(10))
     }
     return condition()
 }
