@@ -66,7 +66,8 @@ struct BenchCommand: AsyncParsableCommand {
             let names = (0..<count).map { "lat\(count)-\($0).service" }
             let created = Date()
             try await units.create(names, command: ["/bin/sleep", "infinity"])
-            say("\(count) units created in \(String(format: "%.1f", Date().timeIntervalSince(created))) s")
+            try await units.waitForNoJobs()
+            say("\(count) units created and started in \(String(format: "%.1f", Date().timeIntervalSince(created))) s")
             let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: "startup-\(count)", config: "watch: ['lat\(count)-*.service']\n")
             try await Task.sleep(for: .seconds(3))
             let startup = StartupFigures(units: count, secondsToReady: daemon.secondsToReady, residentMiB: ProcessFigures.residentMiB(daemon.child.pid))

@@ -23,6 +23,7 @@ struct CorrectionBench {
     func run() async throws -> Result {
         let names = (0..<kills).map { "fix-\($0).service" }
         try await TransientUnits(bus: bus).create(names, command: ["/bin/sleep", "infinity"])
+        try await TransientUnits(bus: bus).waitForNoJobs()
         defer { Task { await TransientUnits(bus: bus).stop(names) } }
         let playbooks = sandbox.runtimeDirectory + "/bench-playbooks"
         try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)

@@ -37,6 +37,7 @@ struct DetectionBench {
         logger.logLevel = .critical
         let watcher = UnitWatcher(address: .address(sandbox.busAddress), patterns: [try UnitPattern(pattern)], logger: logger)
         let ready = Shared(false)
+        let snapshotStarted = Date()
         let watching = Task {
             try await watcher.run { event in
                 switch event {
@@ -50,6 +51,7 @@ struct DetectionBench {
         }
         defer { watching.cancel() }
         guard await waitUntil(60, { ready.with { $0 } }) else { throw BenchError("the watcher did not take its snapshot") }
+        say(String(format: "  in-process watcher: snapshot of %d units in %.3f s", names.count, Date().timeIntervalSince(snapshotStarted)))
 
         // (b) busctl monitor, printing every PropertiesChanged of a unit.
         let pathToName = Dictionary(uniqueKeysWithValues: victims.compactMap { name in UnitObjectPath.encode(name).map { ($0, name) } })

@@ -19,6 +19,17 @@ struct TransientUnits {
         }
     }
 
+    /// Waits until the manager has no jobs queued: the start jobs are done and the manager is idle,
+    /// so that what is measured next does not queue behind them.
+    func waitForNoJobs() async throws {
+        while true {
+            let jobs = try await bus.call(destination: "org.freedesktop.systemd1", path: "/org/freedesktop/systemd1",
+                                          interface: "org.freedesktop.systemd1.Manager", member: "ListJobs")
+            if jobs.first?.array?.isEmpty ?? true { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     private func start(_ name: String, command: [String], properties: [(String, BusArgument)]) async throws {
         let exec = BusArgument.array(elementSignature: "(sasb)", [.structure([.string(command[0]), .strings(command), .bool(false)])])
         let all = [("ExecStart", exec)] + properties
