@@ -28,16 +28,28 @@ public struct SLOQuery: Sendable {
 
     /// Reports for every stored, watched unit matching `patterns`, worst first.
     public func reports(now: Double, knownUntil: Double, patterns: [UnitPattern] = []) async throws -> [UnitSLO] {
-        var results: [UnitSLO] = []
+        var spans: [String: Double] = [:]
         for unit in try await store.units() where configuration.watches(unit) && UnitPattern.any(patterns, match: unit) {
             let spec = configuration.slo.spec(for: unit)
-            let span = ([spec.window] + spec.rules.map(\.longWindow)).max() ?? spec.window
-            let observations = try await store.observations(of: unit, from: now - span).map(\.observation)
+            spans[unit] = ([spec.window] + spec.rules.map(\.longWindow)).max() ?? spec.window
+        }
+        guard let longest = spans.values.max() else { return [] }
+        let timelines = try await store.timelines(from: now - longest)
+        var results: [UnitSLO] = []
+        for (unit, span) in spans {
+            let spec = configuration.slo.spec(for: unit)
+            let observations = Array(Self.trimmed(timelines[unit] ?? [], from: now - span))
             let timeline = AvailabilityTimeline(observations: observations, knownUntil: knownUntil, policy: configuration.availability)
             results.append(UnitSLO(unit: unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now)))
         }
         return results.sorted {
             ($1.report.state, $0.report.remainingPercent, $0.unit) < ($0.report.state, $1.report.remainingPercent, $1.unit)
         }
+    }
+
+    /// The observations from `from` on, preceded by the one in effect at `from` (if any).
+    static func trimmed(_ observations: [StateObservation], from: Double) -> ArraySlice<StateObservation> {
+        let firstInside = observations.firstIndex { $0.time >= from } ?? observations.endIndex
+        return observations[max(observations.startIndex, firstInside - 1)...]
     }
 }

@@ -32,6 +32,32 @@ struct MedicStoreTests {
         #expect(latest["b.service"]?.observation.time == 150)
     }
 
+    @Test("all timelines at once equal each unit's own, with the state in effect at the start and ties in insertion order")
+    func timelinesAtOnce() async throws {
+        let store = try MedicStore.inMemory()
+        try await store.append([
+            observation("a.service", 100, "active"),
+            observation("a.service", 200, "failed", .failed),
+            observation("a.service", 200, "active"),
+            observation("b.service", 150, "active"),
+            observation("c.service", 400, "failed", .failed),
+            observation("a.service", 300, "failed", .failed),
+            StoredObservation(unit: "b.service", observation: .gap(at: 260)),
+        ])
+        for from in [0.0, 150, 200, 250, 500] {
+            let all = try await store.timelines(from: from)
+            for unit in ["a.service", "b.service", "c.service"] {
+                let own = try await store.observations(of: unit, from: from).map(\.observation)
+                #expect(all[unit] ?? [] == own, "\(unit) from \(from)")
+            }
+        }
+        let fromMiddle = try await store.timelines(from: 250)
+        #expect(fromMiddle["a.service"]?.map(\.health) == [.healthy, .failed], "the later of two rows at 200 is in effect")
+        #expect(fromMiddle["b.service"]?.map(\.isGap) == [false, true])
+        #expect(fromMiddle["c.service"]?.map(\.time) == [400])
+        #expect(try await store.timelines(from: 500)["c.service"]?.map(\.time) == [400])
+    }
+
     @Test("gaps are stored as gaps")
     func gaps() async throws {
         let store = try MedicStore.inMemory()
