@@ -20,6 +20,8 @@ struct DetectionBench {
         var poller: Distribution
         /// Medic's p50 over the bus monitor's.
         var p50Ratio: Double?
+        /// Seconds the watcher took from connecting to its first complete snapshot.
+        var snapshotSeconds: Double
     }
 
     /// - Parameters:
@@ -51,7 +53,8 @@ struct DetectionBench {
         }
         defer { watching.cancel() }
         guard await waitUntil(60, { ready.with { $0 } }) else { throw BenchError("the watcher did not take its snapshot") }
-        say(String(format: "  in-process watcher: snapshot of %d units in %.3f s", names.count, Date().timeIntervalSince(snapshotStarted)))
+        let snapshotSeconds = Date().timeIntervalSince(snapshotStarted)
+        say(String(format: "  in-process watcher: snapshot of %d units in %.3f s", names.count, snapshotSeconds))
 
         // (b) busctl monitor, printing every PropertiesChanged of a unit.
         let pathToName = Dictionary(uniqueKeysWithValues: victims.compactMap { name in UnitObjectPath.encode(name).map { ($0, name) } })
@@ -121,7 +124,8 @@ struct DetectionBench {
         let medicFigures = Distribution(millis: latencies(medic))
         let monitorFigures = Distribution(millis: latencies(monitor))
         let ratio = medicFigures.p50.flatMap { m in monitorFigures.p50.map { m / $0 } }
-        return Result(units: names.count, medic: medicFigures, busMonitor: monitorFigures, poller: Distribution(millis: latencies(polled)), p50Ratio: ratio)
+        return Result(units: names.count, medic: medicFigures, busMonitor: monitorFigures, poller: Distribution(millis: latencies(polled)), p50Ratio: ratio,
+                      snapshotSeconds: snapshotSeconds)
     }
 }
 

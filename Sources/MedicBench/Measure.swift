@@ -46,9 +46,15 @@ enum ProcessFigures {
     }
 
     /// Resident memory in MiB (VmRSS).
-    static func residentMiB(_ pid: Int32) -> Double? {
+    static func residentMiB(_ pid: Int32) -> Double? { statusMiB(pid, "VmRSS") }
+
+    /// The anonymous part of the resident set: Medic's own heap and stacks, without the shared
+    /// libraries' pages (Swift runtime, Foundation, ICU, SQLite, libsystemd) that other processes share.
+    static func anonymousMiB(_ pid: Int32) -> Double? { statusMiB(pid, "RssAnon") }
+
+    private static func statusMiB(_ pid: Int32, _ field: String) -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
             let kib = line.split(separator: " ").compactMap { Double($0) }.first
             return kib.map { $0 / 1024 }
         }

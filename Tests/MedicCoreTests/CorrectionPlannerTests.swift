@@ -159,7 +159,7 @@ struct CorrectionPlannerTests {
     }
 
     @Test("matching by exit status, signal and journal expression")
-    func matching() {
+    func matching() throws {
         let byStatus = PlaybookMatch(exitStatuses: [3])
         #expect(byStatus.matches(failed().snapshot, health: .failed))
         #expect(!PlaybookMatch(exitStatuses: [4]).matches(failed().snapshot, health: .failed))
@@ -170,6 +170,11 @@ struct CorrectionPlannerTests {
         #expect(byJournal.matches(killed, health: .failed, journal: ["starting", "cannot open /etc/app.conf"]))
         #expect(!byJournal.matches(killed, health: .failed, journal: ["all good"]))
         #expect(!byJournal.matches(killed, health: .failed, journal: nil))
+        // Whether the journal is worth reading at all: everything but the journal condition.
+        #expect(byJournal.matchesIgnoringJournal(killed, health: .failed))
+        let narrow = PlaybookMatch(units: [try UnitPattern("web-*.service")], signals: [9], journal: "oom")
+        #expect(!narrow.matchesIgnoringJournal(killed, health: .failed), "another unit's name")
+        #expect(!PlaybookMatch(exitStatuses: [4], journal: "x").matchesIgnoringJournal(failed().snapshot, health: .failed))
     }
 
     /// Three rolled-back attempts of `name` on the failure `failed()` shows.

@@ -30,16 +30,22 @@ public struct PlaybookMatch: Sendable, Equatable {
     /// Whether the unit's name, health, result, exit status or signal and (when the match names
     /// one) its journal lines satisfy the match; without journal lines a journal condition fails.
     public func matches(_ unit: UnitSnapshot, health current: Health, journal lines: [String]? = nil) -> Bool {
+        guard matchesIgnoringJournal(unit, health: current) else { return false }
+        if let journal {
+            guard let lines, let regex = try? Regex(journal) else { return false }
+            return lines.contains { $0.contains(regex) }
+        }
+        return true
+    }
+
+    /// Whether everything but the journal condition holds: when false, the journal need not be read.
+    public func matchesIgnoringJournal(_ unit: UnitSnapshot, health current: Health) -> Bool {
         guard units.isEmpty || units.contains(where: { $0.matches(unit.name) }) else { return false }
         guard health.isEmpty || health.contains(current) else { return false }
         guard results.isEmpty || unit.result.map(results.contains) == true else { return false }
         let exited = unit.execMainCode == 1, killed = unit.execMainCode == 2 || unit.execMainCode == 3
         guard exitStatuses.isEmpty || (exited && unit.execMainStatus.map(exitStatuses.contains) == true) else { return false }
         guard signals.isEmpty || (killed && unit.execMainStatus.map(signals.contains) == true) else { return false }
-        if let journal {
-            guard let lines, let regex = try? Regex(journal) else { return false }
-            return lines.contains { $0.contains(regex) }
-        }
         return true
     }
 }

@@ -167,6 +167,8 @@ public actor CorrectionService {
     }
 
     private func consider(_ unit: UnitHealth) async {
+        // Units no playbook could match cost nothing more (their journal is not read).
+        guard planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(unit.snapshot, health: unit.verdict.health) }) else { return }
         let now = clock.now()
         recentStarts.removeAll { now - $0 >= 60 }
         let lines = journalLines(for: unit)
