@@ -19,7 +19,8 @@ public struct SupervisorService: Service {
     public var clock: WallClock
     /// Seconds between writes of pending rows and session heartbeats.
     public var heartbeatInterval: Double = 2
-    /// Seconds between SLO evaluations.
+    /// Seconds between SLO evaluations, at least; an evaluation that took long (many units with
+    /// long histories) spaces the next ones out so that they stay under 5 % of one core.
     public var evaluationInterval: Double = 5
     /// Called with each watch event after it is recorded (e.g. to print it).
     public var onEvent: @Sendable (WatchEvent) async -> Void = { _ in }
@@ -132,6 +133,7 @@ public struct SupervisorService: Service {
     private func tick(recorder: TimelineRecorder, monitor: BudgetMonitor) async throws {
         let interval = min(heartbeatInterval, notifier.watchdogTimeout.map { $0 / 2 } ?? .infinity)
         var sinceEvaluation = 0.0
+        var evaluationCost = 0.0
         var lastStatus = ""
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(interval))
@@ -139,8 +141,10 @@ public struct SupervisorService: Service {
                 try await recorder.heartbeat()
                 await corrections?.reconsider()
                 sinceEvaluation += interval
-                if sinceEvaluation >= evaluationInterval {
+                if sinceEvaluation >= max(evaluationInterval, evaluationCost * 20) {
                     sinceEvaluation = 0
+                    let started = ContinuousClock.now
+                    defer { evaluationCost = (ContinuousClock.now - started) / .seconds(1) }
                     let now = clock.now()
                     let current = configuration.current
                     let reports = try await monitor.evaluate(SLOQuery(store: store, configuration: current), now: now)
