@@ -42,6 +42,7 @@ public struct UnitWatcher: Sendable {
             do throws(BusError) {
                 let bus = try BusConnection.open(address)
                 defer { bus.close() }
+                bus.keepChangedProperties(UnitSnapshot.healthProperties)
                 try await session.connect(SystemdManager(bus: bus), first: !connectedOnce)
                 connectedOnce = true
                 backoff = initialBackoff

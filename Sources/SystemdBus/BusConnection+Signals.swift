@@ -38,7 +38,17 @@ extension BusConnection {
             arguments: []
         )
         do throws(BusError) {
-            decoded.arguments = try BusMessageReader(message: message).readAll()
+            let reader = BusMessageReader(message: message)
+            if decoded.member == "PropertiesChanged", decoded.interface == "org.freedesktop.DBus.Properties",
+               let kept = keptChangedProperties.withLock({ $0 }) {
+                // (interface, changed a{sv} with only the kept properties, invalidated as)
+                let interface = try reader.readNext() ?? .string("")
+                let changed = try reader.readProperties(keeping: kept)
+                let invalidated = try reader.readNext() ?? .array([])
+                decoded.arguments = [interface, .array(changed.map { .dictEntry(key: .string($0.key), value: .variant($0.value)) }), invalidated]
+            } else {
+                decoded.arguments = try reader.readAll()
+            }
         } catch {
             decoded.decodeError = error.description
         }

@@ -18,6 +18,7 @@ public final class BusConnection: @unchecked Sendable {
     let continuation: AsyncStream<[BusSignal]>.Continuation
     let wakeFD: Int32
     let queue = Mutex(SubmissionQueue())
+    let keptChangedProperties = Mutex<Set<String>?>(nil)
 
     // Touched only on the bus thread.
     let bus: OpaquePointer
@@ -35,6 +36,12 @@ public final class BusConnection: @unchecked Sendable {
         self.address = address
         self.wakeFD = wakeFD
         (signals, continuation) = AsyncStream.makeStream(of: [BusSignal].self, bufferingPolicy: .unbounded)
+    }
+
+    /// Decode only these properties of `PropertiesChanged` signals (nil: all). A watcher that uses a
+    /// few of the tens of values systemd sends with each change saves most of the decoding.
+    public func keepChangedProperties(_ names: Set<String>?) {
+        keptChangedProperties.withLock { $0 = names }
     }
 
     /// Opens a connection and starts its thread. Fails at once when nothing listens at the address.

@@ -93,9 +93,12 @@ struct ActionTests {
     func timeout() async throws {
         try await withRunner { sandbox, runner in
             let name = uniqueUnit("slow")
-            try sandbox.install(units: [name: "[Service]\nType=oneshot\nExecStart=/bin/sleep 2\n"])
+            // The start job lasts until the test lets it finish, however loaded the machine is.
+            let flag = sandbox.runtimeDirectory + "/\(name).go"
+            try sandbox.install(units: [name: "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'while [ ! -e \(flag) ]; do sleep 0.05; done'\n"])
             let job = try await runner.manager.enqueue(.start, unit: name)
             #expect(await runner.wait(forJob: job, timeout: 0.2) == .timedOut)
+            _ = FileManager.default.createFile(atPath: flag, contents: nil)
             #expect(await runner.wait(forJob: job, timeout: 10) == .finished("done"))
         }
     }
