@@ -22,9 +22,10 @@ struct CorrectionBench {
 
     func run() async throws -> Result {
         let names = (0..<kills).map { "fix-\($0).service" }
-        try await TransientUnits(bus: bus).create(names, command: ["/bin/sleep", "infinity"])
-        try await TransientUnits(bus: bus).waitForNoJobs()
-        defer { Task { await TransientUnits(bus: bus).stop(names) } }
+        let units = TransientUnits(bus: bus)
+        try await units.create(names, command: ["/bin/sleep", "infinity"])
+        try await units.waitForNoJobs()
+        defer { Task { await units.stop(names) } }
         let playbooks = sandbox.runtimeDirectory + "/bench-playbooks"
         try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
         try "name: restart\ntrigger: failure\nsteps: [restart]\nverify: {healthy-for: 1s, within: 10s}\nguard: {cooldown: 1s}\n"

@@ -28,16 +28,15 @@ public struct SLOQuery: Sendable {
 
     /// Reports for every stored, watched unit matching `patterns`, worst first.
     public func reports(now: Double, knownUntil: Double, patterns: [UnitPattern] = []) async throws -> [UnitSLO] {
-        var spans: [String: Double] = [:]
+        var specs: [(unit: String, spec: SLOSpec, span: Double)] = []
         for unit in try await store.units() where configuration.watches(unit) && UnitPattern.any(patterns, match: unit) {
             let spec = configuration.slo.spec(for: unit)
-            spans[unit] = ([spec.window] + spec.rules.map(\.longWindow)).max() ?? spec.window
+            specs.append((unit, spec, ([spec.window] + spec.rules.map(\.longWindow)).max() ?? spec.window))
         }
-        guard let longest = spans.values.max() else { return [] }
+        guard let longest = specs.map(\.span).max() else { return [] }
         let timelines = try await store.timelines(from: now - longest)
         var results: [UnitSLO] = []
-        for (unit, span) in spans {
-            let spec = configuration.slo.spec(for: unit)
+        for (unit, spec, span) in specs {
             let observations = Array(Self.trimmed(timelines[unit] ?? [], from: now - span))
             let timeline = AvailabilityTimeline(observations: observations, knownUntil: knownUntil, policy: configuration.availability)
             results.append(UnitSLO(unit: unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now)))
