@@ -30,6 +30,9 @@ struct HealCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Decide and print the plan, change nothing.")
     var dryRun = false
 
+    @Flag(name: .customLong("force"), help: "Run a playbook even on a unit that is healthy now.")
+    var force = false
+
     @Argument(help: "The unit (a name without a type gets '.service').")
     var unit: String
 
@@ -44,11 +47,12 @@ struct HealCommand: AsyncParsableCommand {
 
         let configuration = try state.configuration()
         let store = try state.openStore()
-        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun, store: store,
+        let report = try await Healing.heal(pattern, playbooks: playbooks, address: manager.address, dryRun: dryRun, force: force, store: store,
                                             journal: JournalLines(directory: journalDirectory), configuration: configuration)
         switch report.outcome {
         case .recovered, .dryRun: return
-        case .rolledBack, .failed: throw ExitCode(3)
+        case .interrupted: throw ExitCode(130)
+        case .rolledBack, .failed, .escalated, .abandoned: throw ExitCode(3)
         }
     }
 }

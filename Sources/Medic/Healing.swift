@@ -11,8 +11,9 @@ import SystemdBus
 enum Healing {
     /// - Parameter store: where the correction is recorded (an open intent before the first change,
     ///   each step as it ends, the outcome last); nil to record nothing.
-    static func heal(_ pattern: UnitPattern, playbooks: [Playbook], address: BusAddress, dryRun: Bool, store: MedicStore? = nil, journal: JournalLines = JournalLines(), configuration: MedicConfiguration = MedicConfiguration()) async throws -> CorrectionReport {
-        let health: UnitHealth
+    /// - Parameter force: run a playbook even on a unit that is healthy now.
+    static func heal(_ pattern: UnitPattern, playbooks: [Playbook], address: BusAddress, dryRun: Bool, force: Bool = false, store: MedicStore? = nil, journal: JournalLines = JournalLines(), configuration: MedicConfiguration = MedicConfiguration()) async throws -> CorrectionReport {
+        var health: UnitHealth
         do {
             guard let found = try await StatusReader(address: address, patterns: [pattern]).read().first else {
                 throw MedicFailure("\(pattern.text) is not loaded")
@@ -21,7 +22,14 @@ enum Healing {
         } catch let error as BusError {
             throw MedicFailure(describeConnectionFailure(error, address: address))
         }
+        if health.snapshot.loadState == "not-found" { throw MedicFailure("\(health.name): no such unit") }
+        if health.verdict.health == .healthy && !force {
+            throw MedicFailure("\(health.name) is healthy (\(health.verdict.reason)): nothing to heal (--force runs a playbook anyway)")
+        }
         Output.line("\(health.name): \(health.verdict.health.rawValue): \(health.verdict.reason)")
+        if force && health.verdict.health != .failed {
+            health.verdict = HealthVerdict(.failed, "forced by the operator (was \(health.verdict.health.rawValue): \(health.verdict.reason))")
+        }
 
         var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
         planner.manual = true
@@ -64,15 +72,37 @@ enum Healing {
             startedAt: Date().timeIntervalSince1970, signature: plan.signature?.key ?? "", trigger: TriggerDescription.describe(plan.playbook.trigger, manual: true, report: nil),
             rank: plan.rank, journal: JournalExcerpt.cap(lines ?? [])
         ))
+        executor.abandonIfActive = !force
         executor.onStep = { step in
             let prefix = step.isRollback ? "rollback: " : "step: "
             Output.line("\(prefix)\(step.action): \(step.outcome)\(step.error.map { " (\($0))" } ?? "")")
             if let store, let correction {
                 let stored = StoredStep(step)
-                do { try await store.recordStep(stored, of: correction) } catch { Output.error("cannot record a step: \(error)") }
+                // In a task of its own: after Ctrl-C the correction's task is cancelled, its record must not be.
+                await Task {
+                    do { try await store.recordStep(stored, of: correction) } catch { Output.error("cannot record a step: \(error)") }
+                }.value
             }
         }
-        let report = await executor.execute(plan, unit: health.snapshot)
+        let snapshot = health.snapshot
+        // Ctrl-C (or SIGTERM) cancels the correction: what was done is undone, and it is recorded as interrupted.
+        let report: CorrectionReport = await withTaskGroup(of: CorrectionReport?.self) { group in
+            let executor = executor
+            group.addTask { await executor.execute(plan, unit: snapshot) }
+            group.addTask {
+                await Interrupt.wait()
+                return nil
+            }
+            while let next = await group.next() {
+                if let next {
+                    group.cancelAll()
+                    return next
+                }
+                if !Task.isCancelled { Output.error("interrupted: undoing what was done") }
+                group.cancelAll()
+            }
+            preconditionFailure("the correction's task always returns a report")
+        }
         Output.line("outcome: \(report.outcome.rawValue)")
         if let store, let correction {
             try await store.closeCorrection(correction, state: report.outcome.rawValue, verification: report.verification, at: report.ended,

@@ -23,7 +23,13 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Decide and record corrections, change nothing on systemd.")
     var dryRun = false
 
+    @Option(name: .customLong("drain-timeout"), help: ArgumentHelp("On SIGTERM, wait this long for running corrections to verify or roll back (e.g. 60s); those still running stay open and the next start finishes them.", valueName: "duration"))
+    var drainTimeout: String = "60s"
+
     func run() async throws {
+        guard let drain = DurationText.parse(drainTimeout) else {
+            throw MedicFailure("--drain-timeout: expected a duration such as 30s or 1m, got '\(drainTimeout)'")
+        }
         let configuration = try state.configuration()
         let store = try state.openStore()
         var logger = Logger(label: "medic")
@@ -38,6 +44,7 @@ struct RunCommand: AsyncParsableCommand {
         let corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
         await corrections.useSLO(SLOQuery(store: store, configuration: configuration))
         supervisor.corrections = corrections
+        supervisor.correctionDrainTimeout = drain
         logger.notice("\(playbooks.count) playbooks loaded\(dryRun ? " (dry-run)" : "")")
         // SIGHUP must never end Medic, even before the reload service is listening.
         signal(SIGHUP, SIG_IGN)

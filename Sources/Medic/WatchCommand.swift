@@ -45,6 +45,8 @@ struct WatchCommand: AsyncParsableCommand {
             Output.error("reconnected; watching \(count) units")
         case .warning(let text):
             Output.error("warning: \(text)")
+        case .removed(let name):
+            Output.error("\(name) was unloaded by systemd")
         case .observed:
             break
         }

@@ -110,6 +110,10 @@ public struct SupervisorService: Service {
                 case .ready(let units), .reconnected(let units):
                     try await recorder.snapshotComplete()
                     logger.notice("watching \(units) units", metadata: ["medic.units": "\(units)"])
+                    await corrections?.snapshotComplete()
+                case .removed(let name):
+                    logger.info("\(name) was unloaded by systemd: forgotten", metadata: ["unit.name": "\(name)"])
+                    await corrections?.forget(name)
                 case .connectionLost(let reason):
                     await recorder.connectionLost(at: clock.now())
                     logger.warning("lost the connection to systemd; reconnecting", metadata: ["medic.reason": "\(reason)"])

@@ -7,7 +7,7 @@ extension UnitSnapshot {
     public static let healthProperties: Set<String> = [
         "Id", "Description", "LoadState", "ActiveState", "SubState", "Result", "ExecMainCode", "ExecMainStatus",
         "NRestarts", "InvocationID", "ExecMainStartTimestamp", "StateChangeTimestamp", "Type", "RemainAfterExit",
-        "TriggeredBy", "NextElapseUSecRealtime", "NextElapseUSecMonotonic", "Job", "Restart", "RestartUSec",
+        "TriggeredBy", "NextElapseUSecRealtime", "NextElapseUSecMonotonic", "Job", "Restart", "RestartUSec", "Transient",
     ]
 
     /// Builds a snapshot from a unit's properties (GetAll); nil when they do not name the unit.
@@ -46,6 +46,7 @@ extension UnitSnapshot {
                 }
             case "Restart" where type == .service: restartPolicy = value.string
             case "RestartUSec" where type == .service: restartDelayMicros = value.uint64
+            case "Transient": transient = value.bool ?? transient
             case "Job": hasJob = (value.structure?.first?.int64 ?? 0) != 0
             default: continue
             }

@@ -13,6 +13,8 @@ public enum WatchEvent: Sendable {
     case connectionLost(reason: String)
     /// Connected again; transitions that happened meanwhile have been reported.
     case reconnected(units: Int)
+    /// systemd unloaded a watched unit (it no longer exists); Medic forgets it.
+    case removed(String)
     /// Something systemd sent could not be read; watching goes on.
     case warning(String)
 }

@@ -32,7 +32,11 @@ struct WatchSession {
         let loaded = try await loader.load(from: manager)
         let now = watcher.clock.now()
         let present = Set(loaded.map(\.snapshot.name))
-        for name in model.unitNames where !present.contains(name) { model.remove(name) }
+        var gone: [String] = []
+        for name in model.unitNames where !present.contains(name) {
+            model.remove(name)
+            gone.append(name)
+        }
         paths = [:]
         var transitions: [HealthTransition] = []
         for unit in loaded {
@@ -44,6 +48,7 @@ struct WatchSession {
         // Trigger descriptions (a timer's next elapse) depend on other units: settle them all.
         transitions += model.reevaluate(at: now, all: true)
         for transition in transitions.sorted(by: { $0.unit < $1.unit }) { await emit(.transition(transition)) }
+        for name in gone.sorted() { await emit(.removed(name)) }
         for unit in model.units { await emit(.observed(unit)) }
     }
 
@@ -147,8 +152,15 @@ struct WatchSession {
             await update(snapshot, at: now)
         }
         for (name, path) in removed {
+            // systemd also sends UnitRemoved for units it loads again at once (daemon-reload): only a
+            // unit the manager no longer knows is forgotten; one it still has is read again.
+            if let manager, (try? await manager.unitPath(name)) != nil {
+                refetch.insert(path)
+                continue
+            }
             model.remove(name)
             paths[path] = nil
+            await emit(.removed(name))
         }
         if resubscribeNeeded, let manager { try await manager.resubscribe() }
         if resnapshotNeeded {

@@ -61,6 +61,10 @@ public final class JobRunner: Sendable {
         return runner
     }
 
+    /// Whether the connection is gone (closed, or lost with the bus): a closed runner never recovers,
+    /// open a new one.
+    public var isClosed: Bool { book.withLock { $0.closed } }
+
     /// Closes the connection; waiting callers get `timedOut`.
     public func close() {
         manager.bus.close()

@@ -74,11 +74,63 @@ struct CorrectionPlannerTests {
             UnitHealth(snapshot: unit("activating", "auto-restart", result: "exit-code"), verdict: HealthVerdict(.degraded, "r", cause: .restarting)),
             failed { $0.restartPolicy = "always"; $0.stateChangeMicros = micros(ago: 0.1) },
             UnitHealth(snapshot: unit("activating", "start"), verdict: HealthVerdict(.healthy, "starting")),
+            // Running between crashes under Restart=: systemd restarts it itself when it fails again.
+            UnitHealth(snapshot: unit("active", "running") { $0.restartPolicy = "always" }, verdict: HealthVerdict(.degraded, "crash loop", cause: .crashLoop)),
         ]
         for unitHealth in cases {
             let decision = planner.decide(situation(unitHealth, budget: .breached))
             guard case .wait(nil, _) = decision else { Issue.record("expected to wait: \(decision)"); continue }
         }
+    }
+
+    @Test("a unit that is healthy, idle or unknown now is never acted on, whatever its budget says", arguments: [
+        ("active", "running", Health.healthy), ("inactive", "dead", .idle), ("active", "exited", .healthy),
+    ])
+    func healthyNow(active: String, sub: String, health: Health) {
+        let planner = CorrectionPlanner(playbooks: [playbook("p", trigger: .exhausted), playbook("q", trigger: .fastBurn)])
+        let healthy = UnitHealth(snapshot: unit(active, sub), verdict: HealthVerdict(health, "now"))
+        guard case .none(let reason) = planner.decide(situation(healthy, budget: .exhausted)) else { Issue.record("must not act"); return }
+        #expect(reason.contains("nothing to correct"))
+    }
+
+    @Test("a degraded unit is acted on only by a playbook that asks for degraded units")
+    func degradedOnlyWhenAsked() {
+        let flapping = UnitHealth(snapshot: unit("active", "running"), verdict: HealthVerdict(.degraded, "flapping", cause: .flapping))
+        let generic = CorrectionPlanner(playbooks: [playbook("p", trigger: .fastBurn)])
+        if case .act = generic.decide(situation(flapping, budget: .breached)) { Issue.record("a playbook without health: [degraded] acted") }
+        let asking = CorrectionPlanner(playbooks: [playbook("p", trigger: .fastBurn, match: PlaybookMatch(health: [.degraded, .failed]))])
+        if case .act = asking.decide(situation(flapping, budget: .breached)) {} else { Issue.record("expected a plan") }
+    }
+
+    @Test("a transient unit is never stopped (a stop unloads it): the next playbook is chosen and the plan says why")
+    func transientUnits() {
+        let planner = CorrectionPlanner(playbooks: [
+            playbook("stop-start", priority: 10, steps: [.stop, .wait(1), .start]),
+            playbook("restart", priority: 5),
+        ])
+        let transient = failed { $0.transient = true }
+        guard case .act(let plan) = planner.decide(situation(transient)) else { Issue.record("expected a plan"); return }
+        #expect(plan.playbook.name == "restart")
+        #expect(plan.reason.contains("passed over: stop-start would stop transient web.service, which unloads it"))
+        let only = CorrectionPlanner(playbooks: [playbook("stop-start", steps: [.stop, .start])])
+        guard case .none(let reason) = only.decide(situation(transient)) else { Issue.record("must not act"); return }
+        #expect(reason.contains("unloads it"))
+        if case .act = only.decide(situation(failed())) {} else { Issue.record("a unit with a unit file may be stopped") }
+    }
+
+    @Test("a playbook that only notifies is an escalation, and only once the corrections are exhausted, not while one waits")
+    func notifyOnly() {
+        let notify = playbook("escalate", priority: -100, trigger: .exhausted, steps: [.notify(.command(["/bin/true"]))])
+        let fix = playbook("restart", priority: 50, guardrails: PlaybookGuard(cooldown: 60, maxAttempts: 3, window: 3600))
+        let planner = CorrectionPlanner(playbooks: [fix, notify])
+        var waiting = GuardState()
+        waiting.record(start: now - 20, end: now - 10, succeeded: false, guard: fix.guardrails)
+        guard case .wait = planner.decide(situation(failed(), budget: .exhausted, guards: ["restart": waiting])) else { Issue.record("must wait for the cooldown"); return }
+        var spent = GuardState()
+        for t in [now - 300, now - 200, now - 100] { spent.record(start: t, end: t + 1, succeeded: false, guard: fix.guardrails) }
+        guard case .escalate(_, let chosen, _) = planner.decide(situation(failed(), budget: .exhausted, guards: ["restart": spent])) else { Issue.record("expected an escalation"); return }
+        #expect(chosen.name == "escalate")
+        #expect(notify.notifiesOnly && !fix.notifiesOnly)
     }
 
     @Test("a running correction on the unit, global concurrency and the per-minute limit hold Medic back")

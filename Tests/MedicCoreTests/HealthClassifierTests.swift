@@ -181,13 +181,47 @@ struct HealthClassifierTests {
                 #expect(v.health == .degraded)
                 #expect(v.reason == "flapping: \(i) restarts in 10m00s, last exit-code status=1")
             default:
-                #expect(v.health == .failed)
+                // Running now: the crash loop is its recent past, so it is degraded, not failed.
+                #expect(v.health == .degraded)
+                #expect(v.cause == .crashLoop)
                 #expect(v.reason == "crash loop: 5 restarts in 10m00s, last exit-code status=1")
                 #expect(v.recheckAt == now - 99 + 600)
             }
         }
         // Ten minutes after the last restart the unit is healthy again.
         #expect(classifier.classify(s, restarts: history, now: now + 600, lookup: { _ in nil }).health == .healthy)
+    }
+
+    @Test("a crash-looping unit is failed only once systemd stops restarting it")
+    func crashLoopStates() {
+        var history = RestartHistory()
+        let policy = HealthPolicy()
+        var s = unit("active", "running") { $0.restartCount = 0; $0.restartPolicy = "always"; $0.restartDelayMicros = 100_000 }
+        history.observe(s, at: now - 100, policy: policy)
+        for i in 1...6 {
+            s.result = "exit-code"; s.execMainCode = 1; s.execMainStatus = 1
+            s.subState = "auto-restart"; s.activeState = "activating"
+            history.observe(s, at: now - 100 + Double(i), policy: policy)
+            s.subState = "running"; s.activeState = "active"; s.result = "success"
+            s.invocationID = "id\(i)"; s.restartCount = UInt32(i)
+            history.observe(s, at: now - 100 + Double(i), policy: policy)
+        }
+        // The instant "failed" before systemd's next automatic restart is systemd at work.
+        var crashed = s
+        crashed.activeState = "failed"; crashed.subState = "failed"; crashed.result = "exit-code"
+        crashed.stateChangeMicros = UInt64((now - 0.05) * 1_000_000)
+        let pending = classifier.classify(crashed, restarts: history, now: now)
+        #expect(pending.health == .degraded)
+        #expect(pending.cause == .crashLoop)
+        #expect(pending.reason.hasSuffix("systemd restarts it again"))
+        var waiting = s
+        waiting.activeState = "activating"; waiting.subState = "auto-restart"
+        #expect(classifier.classify(waiting, restarts: history, now: now).health == .degraded)
+        // systemd gave up (start limit): now it is a failure to correct.
+        crashed.result = "start-limit-hit"
+        let given = classifier.classify(crashed, restarts: history, now: now)
+        #expect(given.health == .failed)
+        #expect(given.cause == .crashLoop)
     }
 
     @Test("thresholds are configurable")

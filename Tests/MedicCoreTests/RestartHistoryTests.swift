@@ -48,6 +48,23 @@ struct RestartHistoryTests {
         #expect(history.count(within: 600, now: now + 1) == 1)
     }
 
+    @Test("a start after systemd gave up (start limit) is not an automatic restart")
+    func startLimitEndsAutoRestarts() {
+        var history = RestartHistory()
+        var s = unit("active", "running") { $0.invocationID = "a"; $0.restartCount = 0 }
+        history.observe(s, at: now, policy: policy)
+        s.activeState = "activating"; s.subState = "auto-restart"; s.result = "exit-code"
+        history.observe(s, at: now + 1, policy: policy)
+        s.activeState = "failed"; s.subState = "failed"; s.result = "start-limit-hit"
+        history.observe(s, at: now + 2, policy: policy)
+        // reset-failed and a start by a person (or Medic): NRestarts cleared, a new invocation.
+        s.restartCount = 0
+        history.observe(s, at: now + 3, policy: policy)
+        s.activeState = "active"; s.subState = "running"; s.result = "success"; s.invocationID = "b"
+        history.observe(s, at: now + 4, policy: policy)
+        #expect(history.count(within: 600, now: now + 4) == 0)
+    }
+
     @Test("without start keys NRestarts growth is used")
     func fallbackToRestartCount() {
         var history = RestartHistory()

@@ -13,9 +13,25 @@ final class RecordingActions: UnitActions {
     let calls = Mutex<[String]>([])
     let properties = Mutex<[String: UInt64]>(["MemoryMax": UInt64.max])
     let failingJobs: Set<String>
+    /// What the manager reports of the unit before the first step; nil: no such unit.
+    let current: Mutex<UnitSnapshot?>
 
-    init(failingJobs: Set<String> = []) {
+    init(failingJobs: Set<String> = [], current: UnitSnapshot? = RecordingActions.failed("web.service")) {
         self.failingJobs = failingJobs
+        self.current = Mutex(current)
+    }
+
+    static func failed(_ name: String) -> UnitSnapshot {
+        var unit = UnitSnapshot(name: name)
+        unit.loadState = "loaded"
+        unit.activeState = "failed"
+        unit.subState = "failed"
+        unit.result = "exit-code"
+        return unit
+    }
+
+    func snapshot(of unit: String) async throws -> UnitSnapshot? {
+        current.withLock { $0 }
     }
 
     func job(_ verb: SystemdManager.JobVerb, unit: String, timeout: Double) async throws -> JobRunner.Outcome {

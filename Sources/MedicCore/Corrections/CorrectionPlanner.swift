@@ -11,6 +11,8 @@ public struct CorrectionPlanner: Sendable {
     public var manual = false
     /// How learned outcomes order and suppress the matching playbooks.
     public var learning = LearningPolicy()
+    /// Seconds past RestartSec= that a failed unit still counts as awaiting systemd's own restart.
+    public var restartGrace: Double = 2
 
     public init(playbooks: [Playbook], protection: ProtectionPolicy = ProtectionPolicy(), limits: CorrectionLimits = CorrectionLimits(), dryRun: Bool = false) {
         self.playbooks = playbooks
@@ -64,9 +66,21 @@ public struct CorrectionPlanner: Sendable {
         }
     }
 
-    /// The matching playbooks whose trigger holds, in the order they are tried: priority, then name.
+    /// The matching playbooks whose trigger holds and that may act on the unit as it is now, in the
+    /// order they are tried: priority, then name.
     public func candidates(for s: Situation) -> [Playbook] {
-        matching(s).filter { triggered($0.trigger, s) }
+        matching(s).filter { triggered($0.trigger, s) && actsOn(s.unit.verdict.health, $0) }
+    }
+
+    /// Only a failed unit is corrected, and a degraded one only by a playbook that asks for degraded
+    /// units in `match.health`: a unit that is healthy, idle or unknown now is never acted on,
+    /// whatever its budget says about its past.
+    public func actsOn(_ health: Health, _ playbook: Playbook) -> Bool {
+        switch health {
+        case .failed: return true
+        case .degraded: return playbook.match.health.contains(.degraded)
+        default: return false
+        }
     }
 
     /// The playbooks that match the unit, whether or not their trigger holds: priority, then name.
@@ -86,7 +100,11 @@ public struct CorrectionPlanner: Sendable {
         let unit = s.unit.snapshot
         if protection.isProtected(unit.name) { return .none(reason: "\(unit.name) is protected: Medic never acts on it") }
         if s.correctionRunning { return .none(reason: "a correction is already running on \(unit.name)") }
-        if let busy = systemdIsBusy(s.unit) { return .wait(until: nil, reason: busy) }
+        if let busy = SystemdActivity.busy(s.unit, now: s.now, restartGrace: restartGrace) { return .wait(until: nil, reason: busy) }
+        let verdict = s.unit.verdict
+        if verdict.health != .failed && verdict.health != .degraded {
+            return .none(reason: "\(unit.name) is \(verdict.health.rawValue) now (\(verdict.reason)): nothing to correct")
+        }
         let signature = s.failureSignature
         let ranked = learning.rank(candidates(for: s), signature: signature.key, statistics: s.statistics)
         guard !ranked.isEmpty else { return .none(reason: "no playbook matches \(unit.name) (\(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)) with its trigger met") }
@@ -96,8 +114,13 @@ public struct CorrectionPlanner: Sendable {
 
         var earliest: (time: Double, reason: String)?
         var exhausted: [String] = []
+        var passedOver: [String] = []
         for (index, entry) in ranked.enumerated() {
             let playbook = entry.playbook
+            if unit.transient && playbook.stopsUnit {
+                passedOver.append("\(playbook.name) would stop transient \(unit.name), which unloads it")
+                continue
+            }
             let state = s.guards[playbook.name] ?? GuardState()
             let rules = playbook.guardrails
             if state.isQuarantined || entry.suppressed != nil {
@@ -115,6 +138,15 @@ public struct CorrectionPlanner: Sendable {
                 }
                 continue
             }
+            let stats = entry.statistics
+            let learned = stats.attempts == 0 ? "" : "; learned for \(signature.key): \(stats.successes) of \(stats.attempts) recovered"
+            let reason = "\(playbook.name) (priority \(playbook.priority)\(playbook.pinned ? ", pinned" : "")) matches \(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)" +
+                (s.budget.map { "; budget \($0.rawValue)" } ?? "") + learned + passedOver.map { "; passed over: \($0)" }.joined()
+            if playbook.notifiesOnly {
+                // An escalation is for a unit whose corrections are exhausted, not merely waiting.
+                if earliest != nil { continue }
+                return .escalate(unit: unit.name, playbook: playbook, reason: reason)
+            }
             if s.runningCorrections >= limits.maxConcurrent {
                 return .wait(until: nil, reason: "\(s.runningCorrections) corrections are running (at most \(limits.maxConcurrent) at once)")
             }
@@ -122,10 +154,6 @@ public struct CorrectionPlanner: Sendable {
             if lastMinute.count >= limits.maxPerMinute {
                 return .wait(until: (lastMinute.min() ?? s.now) + 60, reason: "\(lastMinute.count) corrections started in the last minute (at most \(limits.maxPerMinute))")
             }
-            let stats = entry.statistics
-            let learned = stats.attempts == 0 ? "" : "; learned for \(signature.key): \(stats.successes) of \(stats.attempts) recovered"
-            let reason = "\(playbook.name) (priority \(playbook.priority)\(playbook.pinned ? ", pinned" : "")) matches \(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)" +
-                (s.budget.map { "; budget \($0.rawValue)" } ?? "") + learned
             return .act(CorrectionPlan(
                 unit: unit.name,
                 playbook: playbook,
@@ -138,6 +166,7 @@ public struct CorrectionPlanner: Sendable {
             ))
         }
         if let earliest { return .wait(until: earliest.time, reason: earliest.reason) }
+        if exhausted.isEmpty, !passedOver.isEmpty { return .none(reason: passedOver.joined(separator: "; ")) }
         return .none(reason: "every matching playbook is quarantined or suppressed (\(exhausted.joined(separator: ", "))): Medic does not repeat them until a person lifts it")
     }
 
@@ -150,16 +179,5 @@ public struct CorrectionPlanner: Sendable {
         case .slowBurn: return (s.budget ?? .ok) >= .warning
         case .exhausted: return s.budget == .exhausted
         }
-    }
-
-    /// Do not fight systemd: while it works on the unit, Medic waits.
-    private func systemdIsBusy(_ unit: UnitHealth) -> String? {
-        let s = unit.snapshot
-        if s.hasJob { return "systemd has a job queued for \(s.name)" }
-        if s.subState == "auto-restart" || unit.verdict.cause == .restarting {
-            return "systemd is restarting \(s.name) itself (Restart=)"
-        }
-        if ["activating", "deactivating", "reloading"].contains(s.activeState) { return "\(s.name) is \(s.activeState)" }
-        return nil
     }
 }

@@ -23,18 +23,24 @@ public struct HealthClassifier: Sendable {
         let expiry = restarts.nextExpiry(window: policy.flapWindow, now: now)
         let window = FailureDescription.duration(policy.flapWindow)
         let last = restarts.lastFailure.map { ", last \($0)" } ?? ""
-        if recent >= policy.crashLoopRestarts {
-            return HealthVerdict(.failed, "crash loop: \(recent) restarts in \(window)\(last)", cause: .crashLoop, recheckAt: expiry)
-        }
         let flapping = HealthVerdict(.degraded, "flapping: \(recent) restarts in \(window)\(last)", cause: .flapping, recheckAt: expiry)
+        let crashLoop = recent >= policy.crashLoopRestarts
+        let loopReason = "crash loop: \(recent) restarts in \(window)\(last)"
         if unit.activeState == "failed" {
-            guard let pending = pendingAutoRestart(unit, now: now) else {
-                return HealthVerdict(.failed, "failed: \(FailureDescription.describe(unit))")
+            // systemd marks a unit failed for an instant before its Restart= policy restarts it: that
+            // is systemd at work, never a failure to correct, however many restarts came before.
+            if let pending = pendingAutoRestart(unit, now: now) {
+                guard recent >= policy.flapRestarts else { return pending }
+                let recheck = min(pending.recheckAt ?? .infinity, expiry ?? .infinity)
+                return HealthVerdict(.degraded, (crashLoop ? loopReason : flapping.reason) + "; systemd restarts it again",
+                                     cause: crashLoop ? .crashLoop : .flapping, recheckAt: recheck)
             }
-            guard recent >= policy.flapRestarts else { return pending }
-            // Still flapping while systemd is about to restart it; look again when the restart is due.
-            return HealthVerdict(.degraded, flapping.reason, cause: .flapping, recheckAt: min(pending.recheckAt ?? .infinity, expiry ?? .infinity))
+            if crashLoop { return HealthVerdict(.failed, "\(loopReason); systemd no longer restarts it", cause: .crashLoop, recheckAt: expiry) }
+            return HealthVerdict(.failed, "failed: \(FailureDescription.describe(unit))")
         }
+        // A unit that runs (or is being restarted by systemd) now is not failed: its restarts
+        // describe its recent past, which makes it degraded, not a unit to correct.
+        if crashLoop { return HealthVerdict(.degraded, loopReason, cause: .crashLoop, recheckAt: expiry) }
         if recent >= policy.flapRestarts { return flapping }
         let verdict = classifyActiveState(unit, now: now, lookup: lookup)
         guard let expiry else { return verdict }

@@ -2,7 +2,8 @@
 public struct HealthPolicy: Sendable, Equatable {
     /// Automatic restarts within `flapWindow` that make an active unit `degraded` (flapping).
     public var flapRestarts: Int = 3
-    /// Automatic restarts within `flapWindow` that make a unit `failed` (crash loop).
+    /// Automatic restarts within `flapWindow` that make a crash loop: `degraded` while the unit runs or
+    /// systemd restarts it, `failed` once systemd stops restarting it.
     public var crashLoopRestarts: Int = 5
     /// The window, in seconds, over which restarts are counted.
     public var flapWindow: Double = 600

@@ -23,6 +23,10 @@ public struct RestartHistory: Sendable, Equatable {
             seed(from: snapshot, now: now, policy: policy)
         }
         if snapshot.subState == "auto-restart" { sawAutoRestart = true }
+        // systemd gave up (start limit) or a person reset the unit (reset-failed clears NRestarts):
+        // the next start is not an automatic restart.
+        if snapshot.result == "start-limit-hit" { sawAutoRestart = false }
+        if let count = snapshot.restartCount, let last = lastRestartCount, count < last { sawAutoRestart = false }
         if let result = snapshot.result, result != "success" { lastFailure = FailureDescription.describe(snapshot) }
         let count = snapshot.restartCount
         if let count, let last = lastRestartCount, count > last { sawAutoRestart = true }

@@ -12,9 +12,15 @@ public enum CorrectionOutcome: String, Sendable, Equatable, CaseIterable, Codabl
     case escalated
     /// Decided and recorded, nothing changed.
     case dryRun = "dry-run"
+    /// Given up before or during its steps for a reason that says nothing about the playbook: systemd
+    /// was already handling the unit, it was healthy again, or it no longer exists.
+    case abandoned
+    /// Medic lost systemd, its store or its process in the middle (a crash, a shutdown that could not
+    /// wait, Ctrl-C): an infrastructure interruption, never a playbook failure.
+    case interrupted
 
     /// Whether the attempt says something about the playbook's success: only real attempts that
-    /// ended do. Dry-runs and escalations never count.
+    /// ended do. Dry-runs, escalations, abandoned and interrupted attempts never count.
     public var isLearnedFrom: Bool { self == .recovered || self == .rolledBack || self == .failed }
 }
 

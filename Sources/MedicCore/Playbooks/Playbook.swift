@@ -109,3 +109,17 @@ public struct PlaybookGuard: Sendable, Equatable {
         self.onExhausted = onExhausted
     }
 }
+
+extension Playbook {
+    /// A playbook that only tells a person (every step a `notify`): an escalation, never a correction.
+    /// It is not verified, holds no correction slot and is never counted in learned statistics.
+    public var notifiesOnly: Bool {
+        !steps.isEmpty && steps.allSatisfy { if case .notify = $0 { return true } else { return false } }
+    }
+
+    /// Whether a step stops the unit: a stop unloads a transient unit (`systemd-run`), so a later
+    /// start fails with NoSuchUnit and the service is gone for good.
+    public var stopsUnit: Bool {
+        steps.contains { $0 == .stop }
+    }
+}

@@ -33,6 +33,8 @@ public struct UnitSnapshot: Sendable, Equatable {
     public var restartDelayMicros: UInt64?
     /// True while a job (start, stop, restart, ...) is queued for the unit.
     public var hasJob: Bool = false
+    /// True for a unit created at runtime (`systemd-run`, `Transient=yes`): stopping it unloads it.
+    public var transient: Bool = false
 
     public init(name: String) {
         self.name = name

@@ -14,6 +14,14 @@ public struct CorrectionExecutor: Sendable {
     public var jobTimeout: Double = 90
     /// Called as each step ends, before the next begins (to print it, to write it to the history).
     public var onStep: @Sendable (StepRecord) async -> Void = { _ in }
+    /// Whether a plan is given up when the unit turns out to be running again just before the first
+    /// step (false for `medic heal --force`).
+    public var abandonIfActive = true
+    /// Whether the executed steps are undone when the correction is cancelled midway (Ctrl-C during
+    /// `medic heal`); false when the unit is gone.
+    public var undoWhenInterrupted = true
+    /// Seconds past RestartSec= that a failed unit still counts as awaiting systemd's own restart.
+    public var restartGrace: Double = 2
 
     public init(actions: any UnitActions, clock: WallClock = .system, verify: @escaping @Sendable (String, Double, Double) async -> (Bool, String)) {
         self.actions = actions
@@ -31,23 +39,35 @@ public struct CorrectionExecutor: Sendable {
             report.ended = clock.now()
             return report
         }
+        if plan.playbook.notifiesOnly { return await notify(plan, snapshot: snapshot, report: report) }
+        if let why = await reasonToAbandon(plan, snapshot: snapshot) {
+            report.outcome = .abandoned
+            report.verification = "abandoned before the first step: \(why)"
+            report.ended = clock.now()
+            return report
+        }
         var executed: [(PlannedStep, UInt64?)] = []
         var failed = false
         for planned in plan.steps {
+            if Task.isCancelled { break }
             let begin = clock.now()
             do {
                 let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot)
                 executed.append((planned, captured))
                 await record(&report, planned.step.action, at: begin, outcome: "done", error: nil, captured: captured)
             } catch {
-                await record(&report, planned.step.action, at: begin, outcome: "failed", error: "\(error)")
+                await record(&report, planned.step.action, at: begin, outcome: Task.isCancelled ? "interrupted" : "failed", error: "\(error)")
                 if case .notify = planned.step { continue }  // a failed notification does not fail the fix
                 failed = true
                 break
             }
         }
+        if Task.isCancelled {
+            return await interrupted(plan, executed: executed, snapshot: snapshot, report: report)
+        }
         if !failed {
             let (verified, detail) = await verify(plan.unit, plan.playbook.verify.healthyFor, plan.playbook.verify.within)
+            if Task.isCancelled { return await interrupted(plan, executed: executed, snapshot: snapshot, report: report) }
             report.verification = detail
             if verified {
                 report.outcome = .recovered
@@ -62,6 +82,60 @@ public struct CorrectionExecutor: Sendable {
             report.outcome = .rolledBack
         } else {
             report.outcome = .failed
+        }
+        report.ended = clock.now()
+        return report
+    }
+
+    /// Re-reads the unit from the manager just before the first step: a plan decided on a state that
+    /// no longer holds is given up (systemd is handling the unit, it is running again, or it is gone).
+    private func reasonToAbandon(_ plan: CorrectionPlan, snapshot: UnitSnapshot) async -> String? {
+        let fresh: UnitSnapshot?
+        do {
+            fresh = try await actions.snapshot(of: plan.unit)
+        } catch {
+            return nil  // the steps will meet the same trouble and say so
+        }
+        guard let fresh else { return "\(plan.unit) no longer exists" }
+        let now = clock.now()
+        let health = UnitHealth(snapshot: fresh, verdict: HealthVerdict(.failed, "as read before the first step"))
+        if let busy = SystemdActivity.busy(health, now: now, restartGrace: restartGrace) { return busy }
+        if abandonIfActive, fresh.activeState == "active", snapshot.activeState != "active" {
+            return "\(plan.unit) is active again (\(fresh.subState))"
+        }
+        return nil
+    }
+
+    /// An escalation: its notifications are sent and nothing else happens; it is not verified, and it
+    /// ends `escalated` whether or not a notification could be delivered (the detail says which).
+    private func notify(_ plan: CorrectionPlan, snapshot: UnitSnapshot, report initial: CorrectionReport) async -> CorrectionReport {
+        var report = initial
+        var delivered = 0
+        for planned in plan.steps {
+            let begin = clock.now()
+            do {
+                _ = try await perform(planned.step, on: plan.unit, snapshot: snapshot)
+                delivered += 1
+                await record(&report, planned.step.action, at: begin, outcome: "done", error: nil)
+            } catch {
+                await record(&report, planned.step.action, at: begin, outcome: "failed", error: "\(error)")
+            }
+        }
+        report.outcome = .escalated
+        report.verification = delivered > 0 ? "escalated: a person was notified; not verified" : "escalated, but no notification could be delivered"
+        report.ended = clock.now()
+        return report
+    }
+
+    /// The correction was cancelled midway: what was done is undone (outside the cancelled task, so
+    /// the bus calls are not cut short), unless the unit is gone.
+    private func interrupted(_ plan: CorrectionPlan, executed: [(PlannedStep, UInt64?)], snapshot: UnitSnapshot, report initial: CorrectionReport) async -> CorrectionReport {
+        var report = initial
+        report.outcome = .interrupted
+        report.verification = "interrupted before it could be verified"
+        if undoWhenInterrupted && plan.playbook.rollback == .automatic {
+            let executor = self
+            report.steps += await Task { await executor.rollback(executed, unit: plan.unit, snapshot: snapshot) }.value
         }
         report.ended = clock.now()
         return report

@@ -23,6 +23,12 @@ public struct CorrectionReport: Sendable, Equatable {
         case rolledBack = "rolled-back"
         case failed
         case dryRun = "dry-run"
+        /// Only notifications were sent (an escalation); nothing was changed or verified.
+        case escalated
+        /// Given up before the first step: systemd was handling the unit, it was healthy again, or gone.
+        case abandoned
+        /// Stopped in the middle (the task was cancelled: Ctrl-C, the unit was removed).
+        case interrupted
     }
 
     public var unit: String

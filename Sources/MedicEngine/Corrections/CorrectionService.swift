@@ -27,7 +27,16 @@ public actor CorrectionService {
 
     private var runner: JobRunner?
     private var guards: [String: [String: GuardState]] = [:]
+    /// Units with a correction running (each holds a slot of `max-concurrent`).
     private var running: Set<String> = []
+    /// Units whose escalation (notifications only) is being sent: no slot held.
+    private var escalating: Set<String> = []
+    /// The background task of each unit's running correction, to abandon it when the unit is removed.
+    private var taskOfUnit: [String: Int] = [:]
+    /// After a plan was abandoned because its unit changed under it, the unit is left alone briefly.
+    private var pausedUntil: [String: Double] = [:]
+    /// The reason last logged for not correcting each failing unit: logged once per change of reason.
+    private var heldReason: [String: String] = [:]
     private var recentStarts: [Double] = []
     private var reports: [String: SLOReport] = [:]
     private var budgets: [String: BudgetState] = [:]
@@ -109,10 +118,11 @@ public actor CorrectionService {
         watched.insert(unit.name)
         latest[unit.name] = unit
         if let open = interrupted.removeValue(forKey: unit.name) {
-            track { await self.resume(open, unit: unit) }
+            track(unit: unit.name) { await self.resume(open, unit: unit) }
             return
         }
         if unit.verdict.health == .failed { failing.insert(unit.name) } else { failing.remove(unit.name) }
+        if unit.verdict.health != .failed && unit.verdict.health != .degraded { heldReason[unit.name] = nil }
         let now = clock.now()
         if unit.verdict.health == .healthy, let since = unit.snapshot.stateChangeMicros.map({ Double($0) / 1_000_000 }) {
             for (name, var state) in guards[unit.name] ?? [:] {
@@ -125,33 +135,97 @@ public actor CorrectionService {
         await consider(unit)
     }
 
-    /// Waits for running corrections to finish (verification or rollback), at most `timeout` seconds.
-    public func drain(timeout: Double) async {
-        let pending = Array(tasks.values)
-        if !running.isEmpty {
-            logger.notice("stopping: waiting up to \(Int(timeout)) s for \(running.count) running correction(s) to finish")
+    /// A unit systemd unloaded (or that left the watched set) is forgotten: nothing more is planned
+    /// for it, and its running correction is abandoned (closed as such, without undoing anything).
+    public func forget(_ name: String) {
+        latest[name] = nil
+        watched.remove(name)
+        failing.remove(name)
+        journalCache[name] = nil
+        heldReason[name] = nil
+        pausedUntil[name] = nil
+        if let number = taskOfUnit[name], let task = tasks[number] {
+            logger.notice("\(name) no longer exists: its running correction is abandoned", metadata: ["unit.name": "\(name)"])
+            task.cancel()
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { for task in pending { await task.value } }
-            group.addTask { try? await Task.sleep(for: .seconds(timeout)) }
-            await group.next()
-            group.cancelAll()
+    }
+
+    /// The watcher's snapshot is complete: corrections a crash left open on units Medic did not see
+    /// in it are resolved from the unit as the manager reports it, so none keeps a slot for ever.
+    public func snapshotComplete() async {
+        for (name, open) in interrupted {
+            interrupted[name] = nil
+            let snapshot: UnitSnapshot?
+            do {
+                snapshot = try await BusUnitActions(runner: try await actionsRunner()).snapshot(of: name)
+            } catch {
+                interrupted[name] = open  // the bus is away: try again with the next snapshot
+                continue
+            }
+            guard let snapshot else {
+                running.remove(name)
+                await close(open.id, state: CorrectionOutcome.abandoned.rawValue, detail: "Medic stopped during the correction, and \(name) no longer exists")
+                logger.notice("interrupted correction #\(open.id) of \(name) with \(open.playbook): abandoned (the unit no longer exists)",
+                              metadata: ["unit.name": "\(name)", "medic.correction-id": "\(open.id)"])
+                continue
+            }
+            let now = clock.now()
+            let unit = UnitHealth(snapshot: snapshot, verdict: HealthClassifier().classify(snapshot, now: now))
+            track(unit: name) { await self.resume(open, unit: unit) }
+        }
+    }
+
+    /// Waits for running corrections to finish (verification or rollback), at most `timeout` seconds;
+    /// those still running then are left open in the history, and the next start finishes them as
+    /// after a crash (verified, or undone from their record).
+    public func drain(timeout: Double) async {
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        if !tasks.isEmpty {
+            logger.notice("stopping: waiting up to \(Int(timeout)) s for \(running.count + escalating.count) running correction(s) to finish")
+        }
+        while !tasks.isEmpty && ContinuousClock.now < deadline {
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { break }
+        }
+        if !tasks.isEmpty {
+            let units = (running.union(escalating)).sorted().joined(separator: ", ")
+            logger.warning("stopping with corrections still running (\(units)): they stay open in the history as interrupted, and the next start finishes them")
         }
         runner?.close()
     }
 
     /// Runs `work` in the background and forgets it once it is done.
-    private func track(_ work: @escaping @Sendable () async -> Void) {
+    private func track(unit: String, _ work: @escaping @Sendable () async -> Void) {
         let number = nextTask
         nextTask += 1
+        taskOfUnit[unit] = number
         tasks[number] = Task {
             await work()
-            self.finished(number)
+            self.finished(number, unit: unit)
         }
     }
 
-    private func finished(_ number: Int) {
+    private func finished(_ number: Int, unit: String) {
         tasks[number] = nil
+        if taskOfUnit[unit] == number { taskOfUnit[unit] = nil }
+    }
+
+    /// Closes a correction in a task of its own: a cancelled task's database writes would be refused.
+    private func close(_ id: Int64, state: String, detail: String?, at time: Double? = nil, recoverySeconds: Double? = nil) async {
+        let store = self.store
+        let ended = time ?? clock.now()
+        let logger = self.logger
+        await Task {
+            do { try await store.closeCorrection(id, state: state, verification: detail, at: ended, recoverySeconds: recoverySeconds) } catch {
+                logger.error("cannot close correction #\(id): \(error)")
+            }
+        }.value
+    }
+
+    /// Logs once per unit per change of reason why a failing unit is not being corrected.
+    private func hold(_ unit: UnitHealth, _ reason: String) {
+        guard unit.verdict.health == .failed || unit.verdict.health == .degraded, heldReason[unit.name] != reason else { return }
+        heldReason[unit.name] = reason
+        logger.notice("not correcting \(unit.name) (\(unit.verdict.health.rawValue)): \(reason)", metadata: ["unit.name": "\(unit.name)"])
     }
 
     /// The unit's recent journal lines (for `match.journal`, the failure signature and the history),
@@ -168,19 +242,28 @@ public actor CorrectionService {
 
     private func consider(_ unit: UnitHealth) async {
         // Units no playbook could match cost nothing more (their journal is not read).
-        guard planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(unit.snapshot, health: unit.verdict.health) }) else { return }
+        guard planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(unit.snapshot, health: unit.verdict.health) }) else {
+            hold(unit, "no playbook matches it (\(unit.verdict.reason))")
+            return
+        }
         let now = clock.now()
+        if let until = pausedUntil[unit.name] {
+            if now < until { return }
+            pausedUntil[unit.name] = nil
+        }
         recentStarts.removeAll { now - $0 >= 60 }
         let lines = journalLines(for: unit)
         let situation = CorrectionPlanner.Situation(
             unit: unit, budget: budgets[unit.name], journal: lines, statistics: statistics, guards: guards[unit.name] ?? [:],
-            correctionRunning: running.contains(unit.name), runningCorrections: running.count, recentStarts: recentStarts,
+            correctionRunning: running.contains(unit.name) || escalating.contains(unit.name), runningCorrections: running.count, recentStarts: recentStarts,
             watchedUnits: watched.count, failingUnits: failing.count, now: now
         )
         switch planner.decide(situation) {
         case .act(let plan):
+            heldReason[unit.name] = nil
             launch(plan, unit: unit, journal: lines, escalation: false)
         case .escalate(let name, let playbook, let reason):
+            heldReason[unit.name] = nil
             let notify = playbook.steps.filter { if case .notify = $0 { return true } else { return false } }
             var escalation = playbook
             escalation.steps = notify
@@ -188,17 +271,30 @@ public actor CorrectionService {
             let plan = CorrectionPlan(unit: name, playbook: escalation, steps: notify.map(PlannedStep.init), alternatives: [], dryRun: planner.dryRun,
                                       reason: "escalation: \(reason)", signature: situation.failureSignature)
             var state = guards[name]?[playbook.name] ?? GuardState()
-            state.markEscalated()
+            if playbook.notifiesOnly {
+                // A playbook that only notifies is spaced by its cooldown, never quarantined.
+                state.record(start: now, end: now, succeeded: true, guard: playbook.guardrails)
+            } else {
+                state.markEscalated()
+            }
             guards[name, default: [:]][playbook.name] = state
+            if notify.isEmpty {
+                hold(unit, "\(reason); \(playbook.name) has no notify step to escalate with")
+                return
+            }
             launch(plan, unit: unit, journal: lines, escalation: true)
-        case .wait, .none:
-            return
+        case .wait(_, let reason), .none(let reason):
+            hold(unit, reason)
         }
     }
 
     private func launch(_ plan: CorrectionPlan, unit: UnitHealth, journal: [String]?, escalation: Bool) {
-        running.insert(plan.unit)
-        recentStarts.append(clock.now())
+        if escalation {
+            escalating.insert(plan.unit)
+        } else {
+            running.insert(plan.unit)
+            recentStarts.append(clock.now())
+        }
         logger.notice("\(escalation ? "escalating" : "correcting") \(plan.unit) with \(plan.playbook.name)\(plan.dryRun ? " (dry-run)" : ""): \(plan.reason)",
                       metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)"])
         let intent = CorrectionIntent(
@@ -206,11 +302,13 @@ public actor CorrectionService {
             startedAt: clock.now(), signature: plan.signature?.key ?? "", trigger: TriggerDescription.describe(plan.playbook.trigger, manual: false, report: reports[plan.unit]),
             rank: plan.rank, journal: JournalExcerpt.cap(journal ?? [])
         )
-        track { await self.execute(plan, intent: intent, unit: unit, escalation: escalation) }
+        track(unit: plan.unit) { await self.execute(plan, intent: intent, unit: unit, escalation: escalation) }
     }
 
     private func execute(_ plan: CorrectionPlan, intent: CorrectionIntent, unit: UnitHealth, escalation: Bool) async {
-        defer { running.remove(plan.unit) }
+        defer {
+            if escalation { escalating.remove(plan.unit) } else { running.remove(plan.unit) }
+        }
         do {
             let actions = try await actionsRunner()
             let store = self.store
@@ -220,32 +318,46 @@ public actor CorrectionService {
             let clock = self.clock
             let burnRateBelow = plan.playbook.verify.burnRateBelow
             var executor = CorrectionExecutor(actions: BusUnitActions(runner: actions), clock: clock) { name, healthyFor, within in
-                if escalation { return (false, "escalated: no verification") }
                 let deadline = clock.now() + within
                 let (healthy, detail) = await verifier.verify(unit: name, healthyFor: healthyFor, within: within)
                 guard healthy, let threshold = burnRateBelow else { return (healthy, detail) }
                 guard let slo else { return (false, "\(detail), but no SLO figures to check the burn rate with") }
                 return await BurnRateCheck.wait(unit: name, below: threshold, until: deadline, query: slo, clock: clock, healthy: detail)
             }
+            // The daemon cancels a correction only when its unit is gone: nothing is left to undo.
+            executor.undoWhenInterrupted = false
             let logger = self.logger
             executor.onStep = { step in
                 let stored = StoredStep(step)
-                do { try await store.recordStep(stored, of: id) } catch { logger.error("cannot record a step of correction \(id): \(error)") }
+                await Task {
+                    do { try await store.recordStep(stored, of: id) } catch { logger.error("cannot record a step of correction \(id): \(error)") }
+                }.value
             }
             let report = await executor.execute(plan, unit: unit.snapshot)
-            let state = escalation ? "escalated" : report.outcome.rawValue
+            var outcome = CorrectionOutcome(rawValue: report.outcome.rawValue) ?? .failed
+            var detail = report.verification
+            if report.outcome == .interrupted {
+                outcome = .abandoned
+                detail = "\(plan.unit) was removed during the correction; nothing was undone"
+            } else if actions.isClosed, outcome == .failed || outcome == .rolledBack {
+                // Medic lost systemd in the middle: an interruption, not a failure of the playbook.
+                outcome = .interrupted
+                detail = "Medic lost its connection to systemd during the correction (\(detail ?? "")); it is tried again once the connection is back"
+            }
             let recovery = report.recoverySeconds(healthyFor: plan.playbook.verify.healthyFor)
-            try await store.closeCorrection(id, state: state, verification: report.verification, at: report.ended, recoverySeconds: recovery)
-            if !escalation {
-                statistics.record(PastCorrection(unit: plan.unit, playbook: plan.playbook.name, signature: intent.signature, outcome: CorrectionOutcome(rawValue: state) ?? .failed,
+            await close(id, state: outcome.rawValue, detail: detail, at: report.ended, recoverySeconds: recovery)
+            if outcome == .abandoned { pausedUntil[plan.unit] = clock.now() + 10 }
+            let counted = outcome.isLearnedFrom && !escalation && !plan.playbook.notifiesOnly
+            if counted {
+                statistics.record(PastCorrection(unit: plan.unit, playbook: plan.playbook.name, signature: intent.signature, outcome: outcome,
                                                  startedAt: intent.startedAt, endedAt: report.ended, recoverySeconds: recovery))
             }
-            if !escalation, let original = planner.playbooks.first(where: { $0.name == plan.playbook.name }) {
+            if counted || outcome == .dryRun, let original = planner.playbooks.first(where: { $0.name == plan.playbook.name }) {
                 var guardState = guards[plan.unit]?[original.name] ?? GuardState()
-                guardState.record(start: report.started, end: report.ended, succeeded: report.outcome == .recovered || report.outcome == .dryRun, guard: original.guardrails)
+                guardState.record(start: report.started, end: report.ended, succeeded: outcome == .recovered || outcome == .dryRun, guard: original.guardrails)
                 guards[plan.unit, default: [:]][original.name] = guardState
             }
-            logger.notice("correction #\(id) of \(plan.unit) with \(plan.playbook.name): \(state)",
+            logger.notice("correction #\(id) of \(plan.unit) with \(plan.playbook.name): \(outcome.rawValue)\(detail.map { " (\($0))" } ?? "")",
                           metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)", "medic.correction-id": "\(id)"])
         } catch {
             logger.error("correction of \(plan.unit) with \(plan.playbook.name) could not run: \(error)")
@@ -304,8 +416,10 @@ public actor CorrectionService {
         }
     }
 
+    /// The connection corrections act through, opened again when it died with the bus.
     private func actionsRunner() async throws -> JobRunner {
-        if let runner { return runner }
+        if let runner, !runner.isClosed { return runner }
+        runner?.close()
         let opened = try await JobRunner.open(address)
         runner = opened
         return opened

@@ -12,6 +12,8 @@ public protocol UnitActions: Sendable {
     func property(_ name: String, of unit: String) async throws -> UInt64?
     /// Sets a numeric property at runtime only.
     func setProperty(_ name: String, of unit: String, to value: UInt64) async throws
+    /// The unit as the manager reports it now; nil when no such unit is loaded.
+    func snapshot(of unit: String) async throws -> UnitSnapshot?
 }
 
 /// `UnitActions` over a `JobRunner`'s connection to the manager.
@@ -47,6 +49,16 @@ public struct BusUnitActions: UnitActions {
 
     public func setProperty(_ name: String, of unit: String, to value: UInt64) async throws {
         try await runner.manager.setProperties(unit: unit, runtime: true, [(Self.busName(name), .uint64(value))])
+    }
+
+    public func snapshot(of unit: String) async throws -> UnitSnapshot? {
+        let path: String
+        do {
+            path = try await runner.manager.unitPath(unit)
+        } catch where error.name == "org.freedesktop.systemd1.NoSuchUnit" {
+            return nil
+        }
+        return UnitSnapshot(properties: try await runner.manager.properties(of: path, keeping: UnitSnapshot.healthProperties))
     }
 }
 
