@@ -23,7 +23,7 @@ enum Healing {
             throw MedicFailure(describeConnectionFailure(error, address: address))
         }
         if health.snapshot.loadState == "not-found" { throw MedicFailure("\(health.name): no such unit") }
-        if health.verdict.health == .healthy && !force {
+        if health.verdict.health == .healthy && !force && !configuration.protection.isProtected(health.name) {
             throw MedicFailure("\(health.name) is healthy (\(health.verdict.reason)): nothing to heal (--force runs a playbook anyway)")
         }
         Output.line("\(health.name): \(health.verdict.health.rawValue): \(health.verdict.reason)")

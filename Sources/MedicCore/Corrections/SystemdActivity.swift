@@ -1,24 +1,29 @@
 /// Whether systemd is working on a unit itself, or will by its own `Restart=` policy: while it is,
 /// Medic does not restart, stop or start the unit (do not fight systemd). Pure.
 public enum SystemdActivity {
-    /// Why Medic must leave the unit to systemd now; nil when systemd is not handling it.
+    /// Why Medic must leave the unit to systemd now; nil when systemd is not handling it. A unit under
+    /// `Restart=` gets one reason whatever phase of its restart cycle it is in, so that a decision
+    /// not to act is logged once, not on every crash.
     /// - Parameters:
     ///   - now: seconds since the epoch.
     ///   - restartGrace: seconds past RestartSec= that a failed unit still counts as awaiting its restart.
     public static func busy(_ unit: UnitHealth, now: Double, restartGrace: Double = 2) -> String? {
         let s = unit.snapshot
+        let transitional = ["activating", "deactivating", "reloading"].contains(s.activeState)
+        if let policy = s.restartPolicy, policy != "no", s.type == .service {
+            let restarting = s.hasJob || s.subState == "auto-restart" || unit.verdict.cause == .restarting || transitional
+                || s.activeState == "active" || awaitsRestart(s, now: now, restartGrace: restartGrace)
+            if restarting { return "systemd restarts \(s.name) itself when it fails (Restart=\(policy)); Medic leaves it to systemd" }
+        }
         if s.hasJob { return "systemd has a job queued for \(s.name)" }
-        if s.subState == "auto-restart" || unit.verdict.cause == .restarting {
-            return "systemd is restarting \(s.name) itself (Restart=\(s.restartPolicy ?? ""))"
-        }
-        if ["activating", "deactivating", "reloading"].contains(s.activeState) { return "\(s.name) is \(s.activeState)" }
-        if s.activeState == "failed", s.restartPolicyApplies, let since = s.stateChangeMicros.map({ Double($0) / 1_000_000 }),
-           now < since + Double(s.restartDelayMicros ?? 100_000) / 1_000_000 + restartGrace {
-            return "systemd is about to restart \(s.name) itself (Restart=\(s.restartPolicy ?? ""))"
-        }
-        if s.activeState == "active", s.type == .service, let policy = s.restartPolicy, policy != "no" {
-            return "\(s.name) is running and systemd restarts it itself when it ends (Restart=\(policy))"
-        }
+        if s.subState == "auto-restart" || unit.verdict.cause == .restarting { return "systemd is restarting \(s.name) itself" }
+        if transitional { return "\(s.name) is \(s.activeState)" }
         return nil
+    }
+
+    /// A failed unit whose Restart= policy applies, within RestartSec plus the grace.
+    private static func awaitsRestart(_ s: UnitSnapshot, now: Double, restartGrace: Double) -> Bool {
+        guard s.activeState == "failed", s.restartPolicyApplies, let since = s.stateChangeMicros.map({ Double($0) / 1_000_000 }) else { return false }
+        return now < since + Double(s.restartDelayMicros ?? 100_000) / 1_000_000 + restartGrace
     }
 }
