@@ -30,9 +30,12 @@ struct PlaybookCheckCommand: ParsableCommand {
         let paths = self.paths.isEmpty ? [PlaybookLoader.defaultDirectory(isRoot: isRoot, environment: ProcessInfo.processInfo.environment)] : self.paths
         let set = PlaybookLoader.load(paths: paths, trustedOwner: isRoot && !skipPermissionChecks ? 0 : nil)
         for problem in set.problems { Output.line(problem.description) }
+        let warnings = set.playbooks.flatMap { playbook in playbook.warnings.map { "\(playbook.source): warning: \($0)" } }
+        for warning in warnings { Output.line(warning) }
         let files = set.files == 1 ? "1 file" : "\(set.files) files"
         let problems = set.problems.count == 1 ? "1 problem" : "\(set.problems.count) problems"
-        Output.line("\(files), \(set.playbooks.count) valid playbooks, \(problems)")
+        let warned = warnings.isEmpty ? "" : warnings.count == 1 ? ", 1 warning" : ", \(warnings.count) warnings"
+        Output.line("\(files), \(set.playbooks.count) valid playbooks, \(problems)\(warned)")
         if !set.isValid { throw ExitCode(1) }
     }
 }

@@ -117,6 +117,15 @@ extension Playbook {
         !steps.isEmpty && steps.allSatisfy { if case .notify = $0 { return true } else { return false } }
     }
 
+    /// What is valid but probably not what the author meant, one sentence each (`medic playbook check`).
+    public var warnings: [String] {
+        var found: [String] = []
+        if let index = steps.firstIndex(of: .stop) {
+            found.append("steps[\(index)]: 'stop' unloads a transient unit (systemd-run), so a later 'start' fails with NoSuchUnit; Medic passes this playbook over for transient units (use 'restart' to stop and start in one step)")
+        }
+        return found
+    }
+
     /// Whether a step stops the unit: a stop unloads a transient unit (`systemd-run`), so a later
     /// start fails with NoSuchUnit and the service is gone for good.
     public var stopsUnit: Bool {
