@@ -11,6 +11,13 @@ enum Output {
         FileHandle.standardError.write(Data("medic: \(text)\n".utf8))
     }
 
+    /// Rewrites the current terminal line with `text` (carriage return, clear to end of line); nil
+    /// clears it. Only for a terminal: piped output gets whole lines from `line`.
+    static func progress(_ text: String?) {
+        print("\r\u{1B}[K" + (text ?? ""), terminator: "")
+        fflush(nil)
+    }
+
     /// One JSON document on one line, keys sorted so output is stable.
     static func json<T: Encodable>(_ value: T, pretty: Bool = false) {
         let encoder = JSONEncoder()

@@ -10,6 +10,9 @@ extension UnitSnapshot {
         "TriggeredBy", "NextElapseUSecRealtime", "NextElapseUSecMonotonic", "Job", "Restart", "RestartUSec", "Transient",
     ]
 
+    /// A service's control commands, read only for a failure its main process does not explain.
+    public static let controlCommandProperties: Set<String> = ["ExecCondition", "ExecStartPre", "ExecStartPost", "ExecReload", "ExecStop", "ExecStopPost"]
+
     /// Builds a snapshot from a unit's properties (GetAll); nil when they do not name the unit.
     public init?(properties: [String: BusValue], clock: WallClock = .system) {
         guard let name = properties["Id"]?.string, !name.isEmpty else { return nil }
@@ -29,7 +32,10 @@ extension UnitSnapshot {
             case "ExecMainCode": execMainCode = value.int64.map { Int32(truncatingIfNeeded: $0) }
             case "ExecMainStatus": execMainStatus = value.int64.map { Int32(truncatingIfNeeded: $0) }
             case "NRestarts": restartCount = value.int64.map { UInt32(truncatingIfNeeded: $0) }
-            case "InvocationID": invocationID = Self.hex(value)
+            case "InvocationID":
+                let id = Self.hex(value)
+                if id != invocationID { controlFailure = nil }  // a new run: the old failure is history
+                invocationID = id
             case "ExecMainStartTimestamp": execMainStartMicros = Self.timestamp(value)
             case "StateChangeTimestamp": stateChangeMicros = Self.timestamp(value)
             case "Type" where type == .service: serviceType = value.string
@@ -51,6 +57,25 @@ extension UnitSnapshot {
             default: continue
             }
         }
+        if properties.keys.contains(where: Self.controlCommandProperties.contains) {
+            controlFailure = Self.latestFailure(in: properties)
+        }
+    }
+
+    /// The control command that ended last with a failure (exec status `a(sasbttttuii)`: path, argv,
+    /// ignore-errors, start and exit timestamps, pid, code, status); commands whose errors are ignored
+    /// do not count.
+    private static func latestFailure(in properties: [String: BusValue]) -> ControlCommandFailure? {
+        var latest: (exit: UInt64, failure: ControlCommandFailure)?
+        for kind in controlCommandProperties.sorted() {
+            for command in properties[kind]?.array ?? [] {
+                guard let fields = command.structure, fields.count >= 10, let path = fields[0].string, fields[2].bool == false,
+                      let exit = fields[5].uint64, exit != 0, let code = fields[8].int64, let status = fields[9].int64 else { continue }
+                guard code != 1 || status != 0, exit > latest?.exit ?? 0 else { continue }
+                latest = (exit, ControlCommandFailure(kind: kind, path: path, code: Int32(truncatingIfNeeded: code), status: Int32(truncatingIfNeeded: status)))
+            }
+        }
+        return latest?.failure
     }
 
     /// 0 and UINT64_MAX mean "never" in systemd's timestamps.

@@ -67,6 +67,21 @@ public struct UnitSnapshotLoader: Sendable {
             if let failure { return .failure(failure) }
             return .success(results)
         }
-        return try outcome.get()
+        return try await withControlDetail(try outcome.get(), from: manager)
+    }
+
+    /// Reads the control commands of the units whose failure their main process does not explain
+    /// (rare, so not part of every read), to name the command that failed.
+    public func withControlDetail(_ loaded: [Loaded], from manager: SystemdManager) async throws(BusError) -> [Loaded] {
+        var result = loaded
+        for index in result.indices where result[index].snapshot.failureIsInControlCommand && result[index].snapshot.controlFailure == nil {
+            do {
+                let properties = try await manager.properties(of: result[index].path, keeping: UnitSnapshot.controlCommandProperties)
+                result[index].snapshot.apply(properties, clock: clock)
+            } catch where error.name == "org.freedesktop.DBus.Error.UnknownObject" {
+                continue
+            }
+        }
+        return result
     }
 }

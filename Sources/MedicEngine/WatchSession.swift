@@ -148,7 +148,10 @@ struct WatchSession {
         }
         let now = watcher.clock.now()
         for name in order {
-            guard let snapshot = changed[name] else { continue }
+            guard var snapshot = changed[name] else { continue }
+            if snapshot.failureIsInControlCommand, snapshot.controlFailure == nil, let manager, let path = paths.first(where: { $0.value == name })?.key {
+                snapshot = try await loader.withControlDetail([.init(path: path, snapshot: snapshot)], from: manager).first?.snapshot ?? snapshot
+            }
             await update(snapshot, at: now)
         }
         for (name, path) in removed {

@@ -254,4 +254,36 @@ struct NoHarmTests {
             }
         }
     }
+
+    @Test("a failed ExecStartPre= is named with its status, not as the main process's exit status 0")
+    func controlCommandNamed() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("pre-fails")
+            try sandbox.install(units: [name: "[Service]\nExecStartPre=/bin/sh -c 'exit 4'\nExecStart=/bin/sleep infinity\n"])
+            _ = try sandbox.systemctl("start", name)
+            #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+            let status = try MedicBinary.status([name], in: sandbox)
+            #expect(status.unit(name)?.reason == "failed: ExecStartPre=/bin/sh exit-code status=4", "\(String(describing: status.unit(name)))")
+        }
+    }
+
+    @Test("on a terminal, medic heal shows how verification stands")
+    func healProgress() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("progress")
+            let flag = sandbox.runtimeDirectory + "/\(name).ok"
+            try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
+            _ = try sandbox.systemctl("start", name)
+            #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+            _ = FileManager.default.createFile(atPath: flag, contents: nil)
+            let quick = "name: quick\ntrigger: failure\nsteps: [restart]\nverify: {healthy-for: 3s, within: 10s}\n"
+            let directory = try playbooks(in: sandbox, only: [], extra: ["quick.yaml": quick])
+            let heal = [MedicBinary.path, "heal", "--bus-address", sandbox.busAddress, "--state-dir", sandbox.runtimeDirectory + "/state", "--playbooks", directory, name]
+            // script(1) gives medic heal a pseudo-terminal as its standard output.
+            let result = try sandbox.run(["script", "-qec", heal.map { "'\($0)'" }.joined(separator: " "), "/dev/null"])
+            #expect(result.succeeded, "\(result.standardOutput)")
+            #expect(result.standardOutput.contains("healthy for 1s of 3s"), "\(result.standardOutput)")
+            #expect(result.standardOutput.contains("outcome: recovered"))
+        }
+    }
 }

@@ -35,6 +35,34 @@ struct PropertyMappingTests {
         #expect(s.restartDelayMicros == 100_000)
     }
 
+    @Test("a failed control command is named with its kind and status; the main process's status is not used")
+    func controlCommandFailure() throws {
+        func command(_ path: String, exit: UInt64, code: Int32, status: Int32, ignore: Bool = false) -> BusValue {
+            .structure([.string(path), .array([.string(path)]), .bool(ignore), .uint64(1), .uint64(1), .uint64(exit), .uint64(exit), .uint32(9), .int32(code), .int32(status)])
+        }
+        var s = try #require(UnitSnapshot(properties: [
+            "Id": .string("web.service"), "ActiveState": .string("failed"), "Result": .string("exit-code"),
+            "ExecMainCode": .int32(0), "ExecMainStatus": .int32(0), "InvocationID": .array([.byte(1)]),
+        ], clock: clock))
+        #expect(s.failureIsInControlCommand)
+        #expect(FailureDescription.describe(s) == "exit-code in a control command (ExecStartPre=, ExecStop=, ...), not the main process")
+        s.apply([
+            "ExecStartPre": .array([command("/bin/true", exit: 10, code: 1, status: 0), command("/usr/bin/check", exit: 20, code: 1, status: 4)]),
+            "ExecStopPost": .array([command("/bin/ignored", exit: 30, code: 1, status: 1, ignore: true)]),
+            "ExecStop": .array([]),
+        ], clock: clock)
+        #expect(FailureDescription.describe(s) == "ExecStartPre=/usr/bin/check exit-code status=4")
+        s.apply(["ExecStopPost": .array([command("/bin/kill", exit: 40, code: 2, status: 9)])], clock: clock)
+        #expect(FailureDescription.describe(s) == "ExecStopPost=/bin/kill signal SIGKILL")
+        // A new run forgets the old failure.
+        s.apply(["InvocationID": .array([.byte(2)])], clock: clock)
+        #expect(s.controlFailure == nil)
+        // A main process that failed by itself is described as before.
+        var main = s
+        main.execMainStartMicros = 5; main.execMainCode = 1; main.execMainStatus = 3
+        #expect(FailureDescription.describe(main) == "exit-code status=3")
+    }
+
     @Test("a value of the wrong type is ignored, not a crash")
     func wrongTypes() throws {
         var s = try #require(UnitSnapshot(properties: ["Id": .string("a.service"), "ActiveState": .string("active")], clock: clock))

@@ -6,6 +6,10 @@ public enum FailureDescription {
     /// e.g. "exit-code status=3", "signal SIGKILL", "core-dump SIGSEGV", "oom-kill", "start-limit-hit".
     public static func describe(_ snapshot: UnitSnapshot) -> String {
         let result = snapshot.result ?? "unknown result"
+        if snapshot.failureIsInControlCommand {
+            if let control = snapshot.controlFailure { return control.description }
+            return "\(result) in a control command (ExecStartPre=, ExecStop=, ...), not the main process"
+        }
         switch result {
         case "exit-code":
             if let status = snapshot.execMainStatus { return "exit-code status=\(status)" }

@@ -33,6 +33,8 @@ public struct UnitSnapshot: Sendable, Equatable {
     public var restartDelayMicros: UInt64?
     /// True while a job (start, stop, restart, ...) is queued for the unit.
     public var hasJob: Bool = false
+    /// The control command that failed, when the failure was not the main process's (read only then).
+    public var controlFailure: ControlCommandFailure?
     /// True for a unit created at runtime (`systemd-run`, `Transient=yes`): stopping it unloads it.
     public var transient: Bool = false
 

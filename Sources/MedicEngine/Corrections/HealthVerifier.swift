@@ -17,7 +17,9 @@ public struct HealthVerifier: Sendable {
     }
 
     /// The outcome and a sentence for the history.
-    public func verify(unit: String, healthyFor: Double, within: Double) async -> (verified: Bool, detail: String) {
+    /// - Parameter progress: called about every second with where verification stands ("healthy for
+    ///   12s of 30s"), for a terminal.
+    public func verify(unit: String, healthyFor: Double, within: Double, progress report: (@Sendable (String) -> Void)? = nil) async -> (verified: Bool, detail: String) {
         guard let pattern = try? UnitPattern(unit) else { return (false, "invalid unit name \(unit)") }
         let start = clock.now()
         let clock = self.clock
@@ -51,6 +53,14 @@ public struct HealthVerifier: Sendable {
                 }
             }
             wakeAt(start + within)
+            if report != nil {
+                group.addTask {
+                    while !Task.isCancelled {
+                        do { try await Task.sleep(for: .seconds(1)) } catch { return }
+                        wake.yield()
+                    }
+                }
+            }
             var outcome = (false, "")
             for await _ in wakes {
                 let now = clock.now()
@@ -58,6 +68,14 @@ public struct HealthVerifier: Sendable {
                 if let since, now - since >= healthyFor {
                     outcome = (true, "healthy for \(FailureDescription.duration(now - since)) without interruption")
                     break
+                }
+                if let report {
+                    let left = FailureDescription.duration(max(0, start + within - now))
+                    if let since {
+                        report("healthy for \(FailureDescription.duration(now - since)) of \(FailureDescription.duration(healthyFor)) (\(left) left)")
+                    } else {
+                        report("waiting for \(unit) to be healthy: \(last) (\(left) left)")
+                    }
                 }
                 if now - start >= within {
                     outcome = (false, "not healthy for \(FailureDescription.duration(healthyFor)) within \(FailureDescription.duration(within)); last seen \(last)")
