@@ -32,7 +32,7 @@ extension UnitSnapshot {
     /// invocation (a command before it failed), or it exited 0 (a command after it failed).
     public var failureIsInControlCommand: Bool {
         guard let result, ["exit-code", "signal", "core-dump"].contains(result), type == .service else { return false }
-        if execMainStartMicros == nil { return true }
-        return execMainCode == 1 && execMainStatus == 0
+        if execMainStartMicros == nil && (execMainCode ?? 0) == 0 { return true }  // the main process never ran
+        return execMainCode == 1 && execMainStatus == 0  // it exited 0, yet the run failed
     }
 }

@@ -36,22 +36,35 @@ public struct HealthVerifier: Sendable {
                 }
             }
         }
-        return await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                do {
-                    try await watcher.run { event in
-                        guard case .observed(let health) = event, health.name == pattern.text else { return }
+        // The watcher runs on its own and is cancelled, never awaited, at the end: verification ends by
+        // its deadline whatever the bus does (a watcher reconnecting to a lost bus must not hold it).
+        let watching = Task {
+            do {
+                try await watcher.run { event in
+                    switch event {
+                    case .observed(let health) where health.name == pattern.text:
                         let now = clock.now()
                         progress.state.withLock { s in
                             s.last = "\(health.verdict.health.rawValue): \(health.verdict.reason)"
                             s.since = health.verdict.health == .healthy ? (s.since ?? now) : nil
                         }
-                        wake.yield()
+                    case .connectionLost(let reason):
+                        // Unseen time is not healthy time: the streak starts again once systemd is back.
+                        progress.state.withLock { s in
+                            s.last = "lost the connection to systemd (\(reason))"
+                            s.since = nil
+                        }
+                    default:
+                        return
                     }
-                } catch {
-                    progress.state.withLock { $0.last = "cannot watch: \(error)" }
+                    wake.yield()
                 }
+            } catch {
+                progress.state.withLock { $0.last = "cannot watch: \(error)" }
             }
+        }
+        defer { watching.cancel() }
+        return await withTaskGroup(of: Void.self) { group in
             wakeAt(start + within)
             if report != nil {
                 group.addTask {
