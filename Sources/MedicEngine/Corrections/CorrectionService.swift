@@ -372,7 +372,9 @@ public actor CorrectionService {
         do {
             let steps = try await store.steps(of: open.id)
             guard let playbook = planner.playbooks.first(where: { $0.name == open.playbook }) else {
-                try await store.closeCorrection(open.id, state: "failed", verification: "interrupted, and playbook \(open.playbook) is no longer loaded", at: clock.now())
+                await close(open.id, state: CorrectionOutcome.abandoned.rawValue, detail: "Medic stopped during the correction, and playbook \(open.playbook) is no longer loaded, so its steps cannot be finished or undone")
+                logger.warning("interrupted correction #\(open.id) of \(open.unit) with \(open.playbook): abandoned (the playbook is no longer loaded; its recorded steps stay as they are)",
+                               metadata: ["unit.name": "\(open.unit)", "medic.playbook": "\(open.playbook)", "medic.correction-id": "\(open.id)"])
                 return
             }
             // Every step is recorded as it ends, in order: the done ones are a prefix of the playbook's.

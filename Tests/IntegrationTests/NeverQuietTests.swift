@@ -1,0 +1,178 @@
+import Foundation
+import MedicStore
+import MedicTestSupport
+import SystemdSandbox
+import Testing
+
+/// `medic run` and `medic watch` do not stop supervising without saying so: corrections survive the
+/// bus restarting, verification ends on time, reloads and reexecs of the manager are not mistaken for
+/// changes, and corrections left open on units Medic no longer watches do not block the others.
+@Suite("Medic never goes quiet")
+struct NeverQuietTests {
+    static let restartQuick = """
+        name: restart-quick
+        trigger: failure
+        match: {health: failed}
+        steps: [restart]
+        verify: {healthy-for: 1s, within: 10s}
+        guard: {cooldown: 1s, max-attempts: 5, window: 1h, backoff: {initial: 1s, max: 2s}}
+        """
+
+    func files(_ sandbox: SystemdSandbox, watch: [String], playbooks: [String: String], extra: String = "") throws -> (config: String, playbooks: String, state: String) {
+        let config = sandbox.runtimeDirectory + "/medic.yaml"
+        try ("watch: [\(watch.joined(separator: ", "))]\n" + extra).write(toFile: config, atomically: true, encoding: .utf8)
+        let directory = sandbox.runtimeDirectory + "/playbooks"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, text) in playbooks { try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8) }
+        return (config, directory, sandbox.runtimeDirectory + "/state")
+    }
+
+    /// A service that runs while its flag file exists and fails with status 3 otherwise.
+    func flagged(_ name: String, in sandbox: SystemdSandbox) throws -> String {
+        let flag = sandbox.runtimeDirectory + "/\(name).ok"
+        try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
+        return flag
+    }
+
+    func show(_ property: String, _ unit: String, in sandbox: SystemdSandbox) throws -> String {
+        try sandbox.systemctl("show", "-P", property, unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return try condition()
+    }
+
+    func restartBus(_ sandbox: SystemdSandbox, downFor seconds: Double) throws {
+        // systemctl reaches the manager over its private socket, so it works without the bus.
+        try #require(try sandbox.systemctl("stop", "dbus.socket", "dbus.service").succeeded)
+        Thread.sleep(forTimeInterval: seconds)
+        try #require(try sandbox.systemctl("start", "dbus.socket").succeeded)
+    }
+
+    @Test("after the bus restarted, a new failure is still corrected (the connection used for actions is opened again)")
+    func correctsAfterBusRestart() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("after-bus")
+            let flag = try flagged(name, in: sandbox)
+            _ = FileManager.default.createFile(atPath: flag, contents: nil)
+            _ = try sandbox.systemctl("start", name)
+            let paths = try files(sandbox, watch: [name], playbooks: ["restart.yaml": Self.restartQuick])
+            let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+            // A first correction opens the connection used for actions.
+            kill(try sandbox.mainPID(of: name), SIGKILL)
+            #expect(daemon.waitForLog("correction #", "of \(name)", "recovered") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+            try restartBus(sandbox, downFor: 3)
+            #expect(waitUntil(30) { daemon.log.all.filter { $0.contains("watching 1 units") }.count >= 2 }, "\(daemon.log.all.joined(separator: "\n"))")
+            kill(try sandbox.mainPID(of: name), SIGKILL)
+            let corrected = waitUntil(30) { daemon.log.all.filter { $0.contains("correction #") && $0.contains("of \(name)") && $0.contains("recovered") }.count >= 2 }
+            #expect(corrected, "\(daemon.log.all.joined(separator: "\n"))")
+            #expect(!daemon.log.all.contains { $0.contains("not connected") }, "\(daemon.log.all.joined(separator: "\n"))")
+            #expect(daemon.stop() == 0)
+            #expect(try show("SubState", name, in: sandbox) == "running")
+        }
+    }
+
+    @Test("verification ends by its deadline when the bus dies during it, and the attempt is an interruption, not a failure")
+    func verificationOnTime() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("verify-bus")
+        let flag = try flagged(name, in: sandbox)
+        _ = try sandbox.systemctl("start", name)
+        #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
+        let long = "name: long-verify\ntrigger: failure\nsteps: [restart]\nverify: {healthy-for: 6s, within: 6s}\nguard: {cooldown: 1h}\n"
+        let paths = try files(sandbox, watch: [name], playbooks: ["long.yaml": long])
+        let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        #expect(daemon.waitForLog("correcting \(name) with long-verify") != nil)
+        #expect(try waitUntil(10) { try show("SubState", name, in: sandbox) == "running" })
+        // Down for longer than the verification may take: it must end anyway, by its deadline.
+        try #require(try sandbox.systemctl("stop", "dbus.socket", "dbus.service").succeeded)
+        let closed = daemon.waitForLog("correction #", "of \(name) with long-verify:", timeout: 20)
+        _ = try sandbox.systemctl("start", "dbus.socket")
+        #expect(daemon.stop() == 0)
+        #expect(closed?.contains("interrupted") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        let correction = try #require(try await store.corrections(unit: name).first)
+        let steps = try await store.steps(of: correction.id)
+        let verificationStarted = try #require(steps.last?.endedAt)
+        let ended = try #require(correction.endedAt)
+        #expect(ended - verificationStarted <= 6 + 1.5, "verification took \(ended - verificationStarted) s")
+        #expect(correction.state == "interrupted")
+        // An interruption teaches nothing about the playbook.
+        let stats = try MedicBinary.run(["stats", "--json", "--config", paths.config, "--state-dir", paths.state])
+        #expect(!stats.standardOutput.contains("\"attempts\":1"), "\(stats.standardOutput)")
+    }
+
+    @Test("20 daemon-reloads and 5 daemon-reexecs report nothing for units that did not change; a kill during a reexec is reported once")
+    func reloadsAreNotChanges() throws {
+        try withSandbox { sandbox in
+            let steady = (0..<3).map { uniqueUnit("steady-\($0)") }
+            let flapper = uniqueUnit("flapper")
+            try sandbox.install(units: [flapper: "[Unit]\nStartLimitIntervalSec=0\n[Service]\nRestart=always\nRestartSec=200ms\nExecStart=/bin/sh -c 'sleep 0.7; exit 1'\n"])
+            for unit in steady { try sandbox.runService(unit, ["/bin/sleep", "infinity"]) }
+            _ = try sandbox.systemctl("start", flapper)
+            let watch = try WatchProcess(steady + [flapper], in: sandbox)
+            let before = watch.transitions.count
+            for _ in 0..<20 { try #require(try sandbox.systemctl("daemon-reload").succeeded) }
+            for _ in 0..<5 { try #require(try sandbox.systemctl("daemon-reexec").succeeded) }
+            Thread.sleep(forTimeInterval: 2)
+            let spurious = watch.transitions.dropFirst(before).filter { steady.contains($0.unit) }
+            #expect(spurious.isEmpty, "\(spurious.map { "\($0.unit): \($0.from ?? "new") -> \($0.to)" })")
+
+            // A kill while the manager re-executes: reported exactly once when it is back.
+            let victim = steady[0]
+            let pid = try sandbox.mainPID(of: victim)
+            let reexec = Thread { _ = try? sandbox.systemctl("daemon-reexec") }
+            reexec.start()
+            kill(pid, SIGKILL)
+            #expect(watch.waitForTransition(unit: victim, to: "failed", timeout: 15) != nil)
+            Thread.sleep(forTimeInterval: 3)
+            let failures = watch.transitions.filter { $0.unit == victim && $0.to == "failed" }
+            #expect(failures.count == 1, "\(failures.map { "\($0.from ?? "new") -> \($0.to): \($0.reason)" })")
+            #expect(watch.transitions.filter { steady.dropFirst().contains($0.unit) }.dropFirst(0).allSatisfy { $0.from == nil })
+        }
+    }
+
+    @Test("a correction a crash left open on a unit no longer watched is resolved at start and blocks no slot")
+    func openCorrectionOfUnwatchedUnit() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let old = uniqueUnit("left-behind"), fresh = uniqueUnit("needs-help")
+        let oldFlag = try flagged(old, in: sandbox)
+        let freshFlag = try flagged(fresh, in: sandbox)
+        _ = try sandbox.systemctl("start", old)
+        #expect(try waitUntil(10) { try show("ActiveState", old, in: sandbox) == "failed" })
+        let slow = "name: slow-fix\ntrigger: failure\nsteps: [{wait: 1m}, restart]\nverify: {healthy-for: 1s, within: 10s}\n"
+        var paths = try files(sandbox, watch: [old], playbooks: ["slow.yaml": slow], extra: "corrections: {max-concurrent: 1}\n")
+        var daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        #expect(daemon.waitForLog("correcting \(old) with slow-fix") != nil)
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        var open: [StoredCorrection] = []
+        for _ in 0..<100 where open.isEmpty {
+            open = try await store.corrections(unit: old, openOnly: true)
+            if open.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(open.count == 1, "the intent is on record before the first step")
+        daemon.child.signal(SIGKILL)
+        daemon.child.wait()
+
+        // The configuration changes: the old unit is no longer watched, a new one fails.
+        _ = FileManager.default.createFile(atPath: oldFlag, contents: nil)
+        _ = try sandbox.systemctl("start", fresh)
+        #expect(try waitUntil(10) { try show("ActiveState", fresh, in: sandbox) == "failed" })
+        _ = FileManager.default.createFile(atPath: freshFlag, contents: nil)
+        paths = try files(sandbox, watch: [fresh], playbooks: ["slow.yaml": slow, "restart.yaml": Self.restartQuick], extra: "corrections: {max-concurrent: 1}\n")
+        daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        let resolved = daemon.waitForLog("interrupted correction #", "of \(old)", timeout: 20)
+        #expect(resolved != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.waitForLog("correction #", "of \(fresh) with restart-quick:", timeout: 30)?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        #expect(try await store.corrections(openOnly: true).isEmpty)
+    }
+}
