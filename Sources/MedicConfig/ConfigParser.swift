@@ -35,7 +35,7 @@ public enum ConfigParser {
         var protection = ProtectionPolicy()
         var limits = CorrectionLimits()
         if let corrections = fields["corrections"] {
-            let c = try corrections.mapping(allowed: ["protect", "max-concurrent", "max-per-minute", "mass-failure-count", "mass-failure-percent"])
+            let c = try corrections.mapping(allowed: ["protect", "max-concurrent", "max-per-minute", "mass-failure-count", "mass-failure-percent", "mass-failure-settle"])
             if let p = c["protect"] { protection = ProtectionPolicy(extra: try p.patterns()) }
             if let v = c["max-concurrent"] { limits.maxConcurrent = try v.integer(atLeast: 1) }
             if let v = c["max-per-minute"] { limits.maxPerMinute = try v.integer(atLeast: 1) }
@@ -45,6 +45,7 @@ public enum ConfigParser {
                 guard percent > 0 && percent <= 100 else { throw v.error("must be a percentage above 0 and at most 100") }
                 limits.massFailureShare = percent / 100
             }
+            if let v = c["mass-failure-settle"] { limits.massFailureSettle = try v.duration() }
         }
         var configuration = MedicConfiguration(watch: watch, ignore: ignore, health: health, availability: availability, slo: slo, retention: retention, protection: protection, limits: limits)
         if let learning = fields["learning"] { configuration.learning = try parseLearning(learning) }

@@ -175,4 +175,55 @@ struct NeverQuietTests {
         #expect(daemon.stop() == 0)
         #expect(try await store.corrections(openOnly: true).isEmpty)
     }
+
+    @Test("5 of 8 units killed together are held whole and alerted once; protected failures never count; independent failures and the stragglers after the hold are corrected")
+    func massFailureHold() throws {
+        try withSandbox { sandbox in
+            let workers = (1...8).map { uniqueUnit("worker-\($0)") }
+            let guarded = (1...2).map { uniqueUnit("guarded-\($0)") }
+            for unit in workers {
+                _ = FileManager.default.createFile(atPath: try flagged(unit, in: sandbox), contents: nil)
+                _ = try sandbox.systemctl("start", unit)
+            }
+            try sandbox.install(units: Dictionary(uniqueKeysWithValues: guarded.map { ($0, "[Service]\nExecStart=/bin/sh -c 'exit 3'\n") }))
+            for unit in guarded { _ = try sandbox.systemctl("start", unit) }
+            let notified = sandbox.runtimeDirectory + "/notified"
+            let escalate = "name: escalate\ntrigger: exhausted\nsteps:\n  - notify: {argv: [/bin/sh, -c, \"echo $MEDIC_UNIT >> \(notified)\"]}\nguard: {cooldown: 1h}\n"
+            let paths = try files(sandbox, watch: workers + guarded, playbooks: ["restart.yaml": Self.restartQuick, "escalate.yaml": escalate],
+                                  extra: "corrections: {protect: [\(guarded.joined(separator: ", "))], max-concurrent: 5, max-per-minute: 30}\n")
+            let monitor = try BusJobMonitor(sandbox)
+            let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+            func recovered(_ unit: String, count: Int = 1) -> Bool {
+                waitUntil(30) { daemon.log.all.filter { $0.contains("correction #") && $0.contains("of \(unit) with restart-quick") && $0.contains("recovered") }.count >= count }
+            }
+
+            // One real failure while two protected units are failing: corrected.
+            kill(try sandbox.mainPID(of: workers[7]), SIGKILL)
+            #expect(recovered(workers[7]), "\(daemon.log.all.joined(separator: "\n"))")
+
+            // Five at once: held whole, alerted once, nothing sent to systemd for them.
+            let burst = Array(workers[0..<5])
+            try #require(try sandbox.run(["systemctl", "--user", "kill", "-s", "KILL"] + burst).succeeded)
+            let warning = daemon.waitForLog("mass-failure hold:", timeout: 20)
+            #expect(warning?.contains("5 of 8 watched units began failing together") == true, "\(daemon.log.all.joined(separator: "\n"))")
+            for unit in burst { #expect(warning?.contains(unit) == true) }
+            Thread.sleep(forTimeInterval: 5)
+            for unit in burst { #expect(monitor.calls(on: unit).isEmpty, "\(unit): \(monitor.calls(on: unit))") }
+            #expect(daemon.log.all.contains { $0.contains("not correcting \(burst[0])") && $0.contains("began failing together") })
+            let lines = (try? String(contentsOfFile: notified, encoding: .utf8))?.split(separator: "\n") ?? []
+            #expect(lines.count == 1, "\(lines)")
+            #expect(Set(lines.first?.split(separator: " ").map(String.init) ?? []) == Set(burst))
+
+            // A later, independent failure is corrected as usual.
+            kill(try sandbox.mainPID(of: workers[5]), SIGKILL)
+            #expect(recovered(workers[5]), "\(daemon.log.all.joined(separator: "\n"))")
+
+            // A person brings three back: the hold ends and the two still failing are corrected.
+            try #require(try sandbox.systemctl("start", burst[0], burst[1], burst[2]).succeeded)
+            #expect(daemon.waitForLog("mass-failure hold ended", timeout: 20) != nil, "\(daemon.log.all.joined(separator: "\n"))")
+            #expect(recovered(burst[3]) && recovered(burst[4]), "\(daemon.log.all.joined(separator: "\n"))")
+            #expect(daemon.stop() == 0)
+            for unit in guarded { #expect(monitor.calls(on: unit).isEmpty) }
+        }
+    }
 }

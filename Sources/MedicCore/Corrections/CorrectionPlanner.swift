@@ -40,12 +40,9 @@ public struct CorrectionPlanner: Sendable {
         public var runningCorrections: Int
         /// Start times of all corrections (for the per-minute limit).
         public var recentStarts: [Double]
-        /// Watched units, and how many of them are failing now.
-        public var watchedUnits: Int
-        public var failingUnits: Int
         public var now: Double
 
-        public init(unit: UnitHealth, budget: BudgetState? = nil, journal: [String]? = nil, signature: FailureSignature? = nil, statistics: LearnedStatistics = LearnedStatistics(), guards: [String: GuardState] = [:], correctionRunning: Bool = false, runningCorrections: Int = 0, recentStarts: [Double] = [], watchedUnits: Int = 1, failingUnits: Int = 0, now: Double) {
+        public init(unit: UnitHealth, budget: BudgetState? = nil, journal: [String]? = nil, signature: FailureSignature? = nil, statistics: LearnedStatistics = LearnedStatistics(), guards: [String: GuardState] = [:], correctionRunning: Bool = false, runningCorrections: Int = 0, recentStarts: [Double] = [], now: Double) {
             self.unit = unit
             self.budget = budget
             self.journal = journal
@@ -55,8 +52,6 @@ public struct CorrectionPlanner: Sendable {
             self.correctionRunning = correctionRunning
             self.runningCorrections = runningCorrections
             self.recentStarts = recentStarts
-            self.watchedUnits = watchedUnits
-            self.failingUnits = failingUnits
             self.now = now
         }
 
@@ -108,9 +103,6 @@ public struct CorrectionPlanner: Sendable {
         let signature = s.failureSignature
         let ranked = learning.rank(candidates(for: s), signature: signature.key, statistics: s.statistics)
         guard !ranked.isEmpty else { return .none(reason: "no playbook matches \(unit.name) (\(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)) with its trigger met") }
-        if s.failingUnits >= limits.massFailureCount || (s.watchedUnits > 0 && Double(s.failingUnits) / Double(s.watchedUnits) >= limits.massFailureShare && s.failingUnits > 1) {
-            return .none(reason: "\(s.failingUnits) of \(s.watchedUnits) units are failing at once: the cause is likely shared, so Medic alerts instead of acting")
-        }
 
         var earliest: (time: Double, reason: String)?
         var exhausted: [String] = []

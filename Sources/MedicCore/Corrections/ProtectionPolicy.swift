@@ -23,15 +23,24 @@ public struct CorrectionLimits: Sendable, Equatable {
     public var maxConcurrent: Int
     /// Corrections started within any 60 s.
     public var maxPerMinute: Int
-    /// When this many watched units are failing at once, the cause is likely shared: alert, do not act.
+    /// When this many watched units begin failing together, the cause is likely shared: alert, do not act.
     public var massFailureCount: Int
     /// ... or this share (0...1) of the watched units.
     public var massFailureShare: Double
+    /// Seconds a new failure is left to settle before Medic decides on it, so that a burst of failures
+    /// beginning together is counted whole; failures beginning this close together form one burst.
+    public var massFailureSettle: Double
 
-    public init(maxConcurrent: Int = 2, maxPerMinute: Int = 5, massFailureCount: Int = 3, massFailureShare: Double = 0.4) {
+    public init(maxConcurrent: Int = 2, maxPerMinute: Int = 5, massFailureCount: Int = 3, massFailureShare: Double = 0.4, massFailureSettle: Double = 2) {
         self.maxConcurrent = maxConcurrent
         self.maxPerMinute = maxPerMinute
         self.massFailureCount = massFailureCount
         self.massFailureShare = massFailureShare
+        self.massFailureSettle = massFailureSettle
+    }
+
+    /// Whether `failing` units beginning together out of `watched` are a mass failure.
+    public func isMassFailure(_ failing: Int, of watched: Int) -> Bool {
+        failing >= massFailureCount || (watched > 0 && failing > 1 && Double(failing) / Double(watched) >= massFailureShare)
     }
 }

@@ -42,7 +42,12 @@ public actor CorrectionService {
     private var budgets: [String: BudgetState] = [:]
     /// What was learned from the recorded corrections; updated as each one ends.
     private var statistics = LearnedStatistics()
-    private var failing: Set<String> = []
+    /// Failures that begin together are held back as one (a shared cause); see `FailureBursts`.
+    private var bursts: FailureBursts
+    /// Watched units that are not protected: the denominator of the mass-failure share.
+    private var unprotected: Set<String> = []
+    /// Pending re-decisions once a new failure has settled, by unit.
+    private var rechecks: [String: Task<Void, Never>] = [:]
     private var watched: Set<String> = []
     private var latest: [String: UnitHealth] = [:]
     /// Corrections a crash left open, by unit: resolved when the unit is first seen again.
@@ -57,6 +62,7 @@ public actor CorrectionService {
         self.address = address
         self.clock = clock
         self.logger = logger
+        bursts = FailureBursts(limits: planner.limits)
     }
 
     /// Uses a new, already validated playbook set and settings from now on (running corrections
@@ -65,6 +71,7 @@ public actor CorrectionService {
         planner.playbooks = playbooks
         planner.protection = protection
         planner.limits = limits
+        bursts.limits = limits
         planner.learning = learning
     }
 
@@ -121,7 +128,13 @@ public actor CorrectionService {
             track(unit: unit.name) { await self.resume(open, unit: unit) }
             return
         }
-        if unit.verdict.health == .failed { failing.insert(unit.name) } else { failing.remove(unit.name) }
+        if planner.protection.isProtected(unit.name) {
+            unprotected.remove(unit.name)
+        } else {
+            unprotected.insert(unit.name)
+            let since = unit.verdict.health == .failed ? (unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now()) : nil
+            if let change = bursts.observe(unit.name, failingSince: since) { report(change) }
+        }
         if unit.verdict.health != .failed && unit.verdict.health != .degraded { heldReason[unit.name] = nil }
         let now = clock.now()
         if unit.verdict.health == .healthy, let since = unit.snapshot.stateChangeMicros.map({ Double($0) / 1_000_000 }) {
@@ -140,7 +153,9 @@ public actor CorrectionService {
     public func forget(_ name: String) {
         latest[name] = nil
         watched.remove(name)
-        failing.remove(name)
+        unprotected.remove(name)
+        rechecks.removeValue(forKey: name)?.cancel()
+        if let change = bursts.observe(name, failingSince: nil) { report(change) }
         journalCache[name] = nil
         heldReason[name] = nil
         pausedUntil[name] = nil
@@ -221,6 +236,64 @@ public actor CorrectionService {
         }.value
     }
 
+    /// Decides on the unit again at `time` (once a new failure has settled).
+    private func recheck(_ name: String, at time: Double) {
+        guard rechecks[name] == nil else { return }
+        let delay = max(0, time - clock.now()) + 0.01
+        rechecks[name] = Task {
+            do { try await Task.sleep(for: .seconds(delay)) } catch { return }
+            await self.rechecked(name)
+        }
+    }
+
+    private func rechecked(_ name: String) async {
+        rechecks[name] = nil
+        if let unit = latest[name], unit.verdict.health == .failed || unit.verdict.health == .degraded { await consider(unit) }
+    }
+
+    /// Says once that a mass-failure hold starts (a warning naming the units and the threshold, and the
+    /// notify steps of the notification-only playbooks) or ends (and corrects what still needs it).
+    private func report(_ change: FailureBursts.Change) {
+        switch change {
+        case .started(let hold):
+            logger.warning("mass-failure hold: \(hold.reason)", metadata: ["medic.hold.units": "\(hold.units.sorted().joined(separator: " "))"])
+            notify(hold)
+        case .ended(let hold, let recovered):
+            let still = hold.units.subtracting(recovered)
+            logger.notice("mass-failure hold ended: \(recovered.count) of its \(hold.units.count) units recovered\(still.isEmpty ? "" : "; correcting the \(still.count) still failing as usual (\(still.sorted().joined(separator: ", ")))")")
+            for name in still {
+                heldReason[name] = nil
+                recheck(name, at: clock.now())
+            }
+        }
+    }
+
+    /// Runs the notify steps of the notification-only playbooks (escalate.yaml) once for a hold, with
+    /// the held units' names in MEDIC_UNIT; not in dry-run.
+    private func notify(_ hold: FailureBursts.Hold) {
+        let steps = planner.playbooks.filter(\.notifiesOnly).flatMap(\.steps)
+        guard !steps.isEmpty else { return }
+        if planner.dryRun {
+            logger.notice("mass-failure hold: dry-run, no notification sent")
+            return
+        }
+        let snapshot = UnitSnapshot(name: hold.units.sorted().joined(separator: " "))
+        let logger = self.logger
+        track(unit: "mass-failure hold \(hold.since)") {
+            for step in steps {
+                do {
+                    switch step {
+                    case .notify(.command(let argv)): try await CommandStep.run(argv, user: nil, timeout: 30, unit: snapshot)
+                    case .notify(.webhook(let url)): try await CommandStep.post(to: url, unit: snapshot)
+                    default: continue
+                    }
+                } catch {
+                    logger.error("mass-failure hold: a notification could not be delivered: \(error)")
+                }
+            }
+        }
+    }
+
     /// Logs once per unit per change of reason why a failing unit is not being corrected.
     private func hold(_ unit: UnitHealth, _ reason: String) {
         guard unit.verdict.health == .failed || unit.verdict.health == .degraded, heldReason[unit.name] != reason else { return }
@@ -241,6 +314,18 @@ public actor CorrectionService {
     }
 
     private func consider(_ unit: UnitHealth) async {
+        let (burst, change) = bursts.verdict(for: unit.name, watched: unprotected.count, now: clock.now())
+        if let change { report(change) }
+        switch burst {
+        case .settling(let until):
+            recheck(unit.name, at: until)
+            return
+        case .held(let reason):
+            hold(unit, reason)
+            return
+        case .free:
+            break
+        }
         // Units no playbook could match cost nothing more (their journal is not read).
         guard planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(unit.snapshot, health: unit.verdict.health) }) else {
             hold(unit, "no playbook matches it (\(unit.verdict.reason))")
@@ -256,7 +341,7 @@ public actor CorrectionService {
         let situation = CorrectionPlanner.Situation(
             unit: unit, budget: budgets[unit.name], journal: lines, statistics: statistics, guards: guards[unit.name] ?? [:],
             correctionRunning: running.contains(unit.name) || escalating.contains(unit.name), runningCorrections: running.count, recentStarts: recentStarts,
-            watchedUnits: watched.count, failingUnits: failing.count, now: now
+            now: now
         )
         switch planner.decide(situation) {
         case .act(let plan):
