@@ -61,10 +61,17 @@ struct ExplainCommand: AsyncParsableCommand {
             guards: GuardState.rebuild(from: history, playbooks: playbooks)[health.name] ?? [:], correctionRunning: running, now: now
         )
         let explanation = CorrectionExplanation(planner: planner, situation: situation)
+        // The running daemon's own decision, holds and limits, rather than what they would be.
+        let live = DaemonState.read(from: DaemonState.path(besideStore: state.storePath)).flatMap { $0.isLive(now: now) ? $0 : nil }
+        let daemon = live.map { "medic run (pid \($0.pid)): \($0.decision(about: health.name))" }
+            ?? "medic run is not running with this state directory: the decision above is what it would start from"
         if json {
-            Output.json(ExplanationJSON(explanation, report: report, own: own, policy: configuration.learning), pretty: true)
+            var document = ExplanationJSON(explanation, report: report, own: own, policy: configuration.learning)
+            document.medicRun = live.map { ExplanationJSON.MedicRun(pid: $0.pid, decision: $0.decision(about: health.name), limits: $0.decisions.limits) }
+            Output.json(document, pretty: true)
         } else {
             for line in Self.lines(explanation, report: report, own: own, policy: configuration.learning) { Output.line(line) }
+            Output.line(daemon)
         }
     }
 
@@ -124,6 +131,14 @@ struct ExplanationJSON: Encodable {
     var playbooks: [Candidate]
     var systemd: [String]
     var decision: String
+    /// The running daemon's own decision about the unit; nil when it is not running.
+    var medicRun: MedicRun?
+
+    struct MedicRun: Encodable {
+        var pid: Int32
+        var decision: String
+        var limits: CorrectionDecisions.Limits
+    }
 
     struct Candidate: Encodable {
         var name: String

@@ -45,6 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         await corrections.useSLO(SLOQuery(store: store, configuration: configuration))
         supervisor.corrections = corrections
         supervisor.correctionDrainTimeout = drain
+        supervisor.statePath = DaemonState.path(besideStore: state.storePath)
         logger.notice("\(playbooks.count) playbooks loaded\(dryRun ? " (dry-run)" : "")")
         // SIGHUP must never end Medic, even before the reload service is listening.
         signal(SIGHUP, SIG_IGN)

@@ -36,19 +36,25 @@ struct StatusCommand: AsyncParsableCommand {
         if failedOnly { units = units.filter { $0.verdict.health == .failed } }
         let slos = try await budgets()
         let daemon = try await daemonNote()
+        let live = DaemonState.read(from: DaemonState.path(besideStore: state.storePath))
+        let now = Date().timeIntervalSince1970
         let summary = SummaryReport(HealthSummary(units))
         if json {
-            struct Document: Encodable { var units: [UnitReport]; var summary: SummaryReport; var daemon: String? }
+            struct Document: Encodable { var units: [UnitReport]; var summary: SummaryReport; var daemon: String?; var medicRun: MedicRun? }
+            /// The running daemon's own state (nil when it never ran with this state directory).
+            struct MedicRun: Encodable { var running: Bool; var state: DaemonState }
             let reports = units.map { unit in
                 var report = UnitReport(unit)
                 report.slo = slos?[unit.name].map(UnitReport.Budget.init)
                 return report
             }
-            Output.json(Document(units: reports, summary: summary, daemon: daemon), pretty: true)
+            let medicRun = live.map { MedicRun(running: $0.isLive(now: now), state: $0) }
+            Output.json(Document(units: reports, summary: summary, daemon: daemon, medicRun: medicRun), pretty: true)
         } else {
             for line in StatusTable.lines(units, budgets: slos) { Output.line(line) }
             Output.line("")
             Output.line(summary.text)
+            Output.line(live?.summary(now: now) ?? "medic run: not running with this state directory")
             if let daemon { Output.line(daemon) }
         }
         if summary.failed > 0 { throw ExitCode(3) }

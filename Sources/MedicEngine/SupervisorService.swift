@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MedicConfig
 import MedicCore
@@ -29,6 +30,8 @@ public struct SupervisorService: Service {
     /// How long a shutdown waits for running corrections to verify or roll back.
     public var correctionDrainTimeout: Double = 60
     public var notifier = ServiceNotifier()
+    /// Where the daemon's live state is written on every heartbeat (`DaemonState`); nil: nowhere.
+    public var statePath: String?
     let status = SupervisorStatus()
 
     public init(address: BusAddress, store: MedicStore, configuration: LiveConfiguration, logger: Logger, clock: WallClock = .system) {
@@ -40,6 +43,7 @@ public struct SupervisorService: Service {
     }
 
     public func run() async throws {
+        let startedAt = clock.now()
         let configuration = self.configuration
         let recorder = TimelineRecorder(store: store, clock: clock) { configuration.current.watches($0) }
         try await recorder.start()
@@ -49,7 +53,7 @@ public struct SupervisorService: Service {
             try await cancelWhenGracefulShutdown { [self] in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await watchLoop(into: recorder) }
-                    group.addTask { try await tick(recorder: recorder, monitor: monitor) }
+                    group.addTask { try await tick(recorder: recorder, monitor: monitor, startedAt: startedAt) }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -67,6 +71,7 @@ public struct SupervisorService: Service {
             await Task { await corrections.drain(timeout: timeout) }.value
         }
         try await Self.finish(recorder)
+        await writeState(startedAt: startedAt, stopped: true)
         logger.notice("stopped; history written")
     }
 
@@ -134,7 +139,16 @@ public struct SupervisorService: Service {
 
     /// The heartbeat: writes what is pending, lets corrections look again, evaluates SLOs, and then
     /// (having done that work) pings systemd's watchdog, at least twice per WatchdogSec.
-    private func tick(recorder: TimelineRecorder, monitor: BudgetMonitor) async throws {
+    /// Writes the daemon's live state for `medic status` and `medic explain`.
+    private func writeState(startedAt: Double, stopped: Bool = false) async {
+        guard let statePath else { return }
+        let now = clock.now()
+        let decisions = await corrections?.decisions() ?? CorrectionDecisions(running: [], escalating: [], hold: nil, notCorrecting: [:], limits: .init(CorrectionLimits()))
+        let state = DaemonState(pid: getpid(), startedAt: startedAt, heartbeat: now, stoppedAt: stopped ? now : nil, watching: await status.watching, decisions: decisions)
+        do { try state.write(to: statePath) } catch { logger.error("cannot write \(statePath): \(error)") }
+    }
+
+    private func tick(recorder: TimelineRecorder, monitor: BudgetMonitor, startedAt: Double) async throws {
         let interval = min(heartbeatInterval, notifier.watchdogTimeout.map { $0 / 2 } ?? .infinity)
         var sinceEvaluation = 0.0
         var evaluationCost = 0.0
@@ -160,8 +174,10 @@ public struct SupervisorService: Service {
             } catch {
                 logger.error("cannot write history: \(error)")
             }
+            await writeState(startedAt: startedAt)
             notifier.watchdog()
-            let text = await status.text(runningCorrections: await corrections?.runningCount ?? 0)
+            let held = await corrections?.decisions().hold?.units.count ?? 0
+            let text = await status.text(runningCorrections: await corrections?.runningCount ?? 0, heldUnits: held)
             if text != lastStatus {
                 notifier.status(text)
                 lastStatus = text

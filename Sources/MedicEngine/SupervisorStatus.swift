@@ -27,8 +27,12 @@ actor SupervisorStatus {
         reloadProblem = problem
     }
 
-    func text(runningCorrections: Int) -> String {
+    /// How many units are watched now.
+    var watching: Int { watched }
+
+    func text(runningCorrections: Int, heldUnits: Int = 0) -> String {
         var text = "watching \(watched) units, \(failed.count) failed, \(runningCorrections) correction\(runningCorrections == 1 ? "" : "s") running"
+        if heldUnits > 0 { text += "; mass-failure hold on \(heldUnits) units" }
         if let reloadProblem { text += "; last reload refused: \(reloadProblem)" }
         return text
     }

@@ -213,6 +213,13 @@ struct NeverQuietTests {
             let lines = (try? String(contentsOfFile: notified, encoding: .utf8))?.split(separator: "\n") ?? []
             #expect(lines.count == 1, "\(lines)")
             #expect(Set(lines.first?.split(separator: " ").map(String.init) ?? []) == Set(burst))
+            // The hold is visible where an operator looks: medic status and medic explain read the daemon's own state.
+            let status = try MedicBinary.run(["status", "--bus-address", sandbox.busAddress, "--config", paths.config, "--state-dir", paths.state] + workers, in: sandbox)
+            #expect(status.standardOutput.contains("medic run: running (pid \(daemon.child.pid)"), "\(status.standardOutput)")
+            #expect(status.standardOutput.contains("mass-failure hold since"), "\(status.standardOutput)")
+            let explain = try MedicBinary.run(["explain", "--bus-address", sandbox.busAddress, "--config", paths.config, "--state-dir", paths.state,
+                                               "--playbooks", paths.playbooks, burst[0]], in: sandbox)
+            #expect(explain.standardOutput.contains("medic run (pid \(daemon.child.pid)): held: 5 of 8 watched units began failing together"), "\(explain.standardOutput)")
 
             // A later, independent failure is corrected as usual.
             kill(try sandbox.mainPID(of: workers[5]), SIGKILL)

@@ -81,6 +81,15 @@ public actor CorrectionService {
     /// Corrections running now.
     public var runningCount: Int { running.count }
 
+    /// What the service is doing and holding back now, for `medic status` and `medic explain`.
+    public func decisions() -> CorrectionDecisions {
+        CorrectionDecisions(
+            running: running.sorted(), escalating: escalating.sorted(),
+            hold: bursts.hold.map { CorrectionDecisions.Hold(units: $0.units.sorted(), since: $0.since, reason: $0.reason) },
+            notCorrecting: heldReason, limits: CorrectionDecisions.Limits(planner.limits)
+        )
+    }
+
     /// Rebuilds guard state from the recorded corrections, and notes those a crash left open.
     public func start() async throws {
         for correction in try await store.corrections(openOnly: true) {

@@ -1,0 +1,106 @@
+import Foundation
+import MedicCore
+
+/// What a running `medic run` is doing about corrections: written to `DIR/daemon.json` (atomically) on
+/// every heartbeat, so that `medic status` and `medic explain` report the daemon's own decisions,
+/// holds and limits instead of assuming them.
+public struct DaemonState: Codable, Sendable, Equatable {
+    public var pid: Int32
+    /// Seconds since the epoch.
+    public var startedAt: Double
+    public var heartbeat: Double
+    /// Set on a clean shutdown.
+    public var stoppedAt: Double?
+    public var watching: Int
+    public var decisions: CorrectionDecisions
+
+    public init(pid: Int32, startedAt: Double, heartbeat: Double, stoppedAt: Double? = nil, watching: Int, decisions: CorrectionDecisions) {
+        self.pid = pid
+        self.startedAt = startedAt
+        self.heartbeat = heartbeat
+        self.stoppedAt = stoppedAt
+        self.watching = watching
+        self.decisions = decisions
+    }
+
+    /// `DIR/daemon.json` next to the history store `DIR/medic.db`.
+    public static func path(besideStore store: String) -> String {
+        (store as NSString).deletingLastPathComponent + "/daemon.json"
+    }
+
+    /// Replaces the file in one step (written aside, then renamed).
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// The state last written, or nil when there is none (or it cannot be read).
+    public static func read(from path: String) -> DaemonState? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return try? JSONDecoder().decode(DaemonState.self, from: data)
+    }
+
+    /// Whether it describes a daemon that is running now: not stopped, its process alive, and its
+    /// heartbeat recent.
+    public func isLive(now: Double, heartbeatInterval: Double = 2) -> Bool {
+        stoppedAt == nil && kill(pid, 0) == 0 && now - heartbeat < max(10, heartbeatInterval * 5)
+    }
+
+    /// One line for `medic status`.
+    public func summary(now: Double) -> String {
+        guard isLive(now: now) else {
+            return "medic run: not running (last heartbeat \(Timestamp.rfc3339(seconds: stoppedAt ?? heartbeat)))"
+        }
+        var text = "medic run: running (pid \(pid), since \(Timestamp.rfc3339(seconds: startedAt)), heartbeat \(FailureDescription.duration(max(0, now - heartbeat))) ago), watching \(watching) units"
+        let running = decisions.running
+        text += running.isEmpty ? ", no correction running" : ", \(running.count) correction\(running.count == 1 ? "" : "s") running (\(running.joined(separator: ", ")))"
+        if let hold = decisions.hold { text += "; mass-failure hold since \(Timestamp.rfc3339(seconds: hold.since)) on \(hold.units.count) units" }
+        if !decisions.notCorrecting.isEmpty { text += "; not correcting \(decisions.notCorrecting.count) failing unit\(decisions.notCorrecting.count == 1 ? "" : "s") (medic explain UNIT says why)" }
+        return text
+    }
+
+    /// What the daemon does about one unit now, in a sentence.
+    public func decision(about unit: String) -> String {
+        if decisions.running.contains(unit) { return "a correction of \(unit) is running" }
+        if decisions.escalating.contains(unit) { return "an escalation about \(unit) is being sent" }
+        if let hold = decisions.hold, hold.units.contains(unit) { return "held: \(hold.reason)" }
+        if let reason = decisions.notCorrecting[unit] { return "not correcting it: \(reason)" }
+        return "nothing holds it back (\(decisions.running.count) of \(decisions.limits.maxConcurrent) correction slots in use)"
+    }
+}
+
+/// The correction service's live decisions, for `DaemonState`.
+public struct CorrectionDecisions: Codable, Sendable, Equatable {
+    /// Units with a correction running.
+    public var running: [String]
+    public var escalating: [String]
+    public var hold: Hold?
+    /// Failing units Medic is not correcting, with the reason it logged.
+    public var notCorrecting: [String: String]
+    public var limits: Limits
+
+    /// A mass-failure hold in force.
+    public struct Hold: Codable, Sendable, Equatable {
+        public var units: [String]
+        public var since: Double
+        public var reason: String
+    }
+
+    /// The global limits in force.
+    public struct Limits: Codable, Sendable, Equatable {
+        public var maxConcurrent: Int
+        public var maxPerMinute: Int
+        public var massFailureCount: Int
+        public var massFailurePercent: Double
+        public var massFailureSettleSeconds: Double
+
+        public init(_ limits: CorrectionLimits) {
+            maxConcurrent = limits.maxConcurrent
+            maxPerMinute = limits.maxPerMinute
+            massFailureCount = limits.massFailureCount
+            massFailurePercent = limits.massFailureShare * 100
+            massFailureSettleSeconds = limits.massFailureSettle
+        }
+    }
+}
