@@ -97,8 +97,9 @@ public final class SystemdSandbox: Sendable {
         let journald = "/lib/systemd/systemd-journald"
         return "mkdir -p '\(runtime)/journal' /run/log/journal && mount --bind '\(runtime)/journal' /run/log/journal && " +
             "{ [ -x \(journald) ] && env -u NOTIFY_SOCKET \(journald) & } ; " +
-            // Units started before journald listens would log nowhere: wait for its stream socket (at most 10 s).
-            "for i in $(seq 200); do [ -S /run/systemd/journal/stdout ] && break; sleep 0.05; done; "
+            // Units started before journald listens would log nowhere: wait for its stream socket (at most
+            // 30 s, for a machine loaded with other tests' managers).
+            "for i in $(seq 600); do [ -S /run/systemd/journal/stdout ] && break; sleep 0.05; done; "
     }
 
     /// Runs `systemctl --user` against this sandbox.

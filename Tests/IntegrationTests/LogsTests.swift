@@ -12,9 +12,10 @@ struct LogsTests {
         defer { sandbox.stop() }
         let name = uniqueUnit("talker")
         try sandbox.runService(name, ["/bin/sh", "-c", "echo first; echo second; echo third >&2; exit 2"], wait: true)
-        // journald files the unit's stdout stream asynchronously: wait, boundedly, for the last line.
+        // journald files the unit's stdout stream asynchronously: wait, boundedly (20 s, for a loaded
+        // machine running the other tests' managers), for the last line.
         var lines: [String] = []
-        for _ in 0..<100 {
+        for _ in 0..<400 {
             let result = try MedicBinary.run(["logs", "--directory", sandbox.journalDirectory, "-n", "2", name])
             lines = result.standardOutput.split(separator: "\n").map(String.init)
             if lines.last?.hasSuffix(": third") == true { break }
