@@ -76,14 +76,9 @@ enum Healing {
         executor.onStep = { step in
             let prefix = step.isRollback ? "rollback: " : "step: "
             Output.line("\(prefix)\(step.action): \(step.outcome)\(step.error.map { " (\($0))" } ?? "")")
-            if let store, let correction {
-                let stored = StoredStep(step)
-                // In a task of its own: after Ctrl-C the correction's task is cancelled, its record must not be.
-                await Task {
-                    do { try await store.recordStep(stored, of: correction) } catch { Output.error("cannot record a step: \(error)") }
-                }.value
-            }
         }
+        // Each step on record as started before its call, then its end (also after Ctrl-C).
+        if let store, let correction { StepRecorder(store: store, correction: correction).attach(to: &executor) }
         let snapshot = health.snapshot
         // Ctrl-C (or SIGTERM) cancels the correction: what was done is undone, and it is recorded as interrupted.
         let report: CorrectionReport = await withTaskGroup(of: CorrectionReport?.self) { group in

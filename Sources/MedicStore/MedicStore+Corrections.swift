@@ -26,6 +26,39 @@ extension MedicStore {
         }
     }
 
+    /// Records a step as started, before its call is issued (with the property value it is about to
+    /// replace), so that a crash between the call and its end leaves the step on record; returns the
+    /// row to finish with `finishStep`.
+    public func startStep(_ action: String, at time: Double, isRollback: Bool, captured: UInt64?, of correction: Int64) async throws -> Int64 {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO correctionStep (correctionID, action, startedAt, endedAt, outcome, error, isRollback, captured)
+                VALUES (?, ?, ?, ?, 'started', NULL, ?, ?)
+                """, arguments: [correction, action, micros(time), micros(time), isRollback, captured.map { Int64(bitPattern: $0) }])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records how a started step ended.
+    public func finishStep(_ row: Int64, as step: StoredStep) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE correctionStep SET action = ?, endedAt = ?, outcome = ?, error = ?, captured = ? WHERE id = ?",
+                           arguments: [step.action, micros(step.endedAt), step.outcome, step.error, step.captured.map { Int64(bitPattern: $0) }, row])
+        }
+    }
+
+    /// Marks the steps of a correction that were in flight when Medic stopped (started, never ended).
+    public func markInterruptedSteps(of correction: Int64) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE correctionStep SET outcome = 'interrupted' WHERE correctionID = ? AND outcome = 'started'", arguments: [correction])
+        }
+    }
+
+    /// SQLite's own check of the database file: ["ok"] when it is sound.
+    public func integrityCheck() async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
     /// Closes a correction with its final state.
     public func closeCorrection(_ id: Int64, state: String, verification: String?, at time: Double, recoverySeconds: Double? = nil) async throws {
         try await write { db in

@@ -14,6 +14,10 @@ public struct CorrectionExecutor: Sendable {
     public var jobTimeout: Double = 90
     /// Called as each step ends, before the next begins (to print it, to write it to the history).
     public var onStep: @Sendable (StepRecord) async -> Void = { _ in }
+    /// Called just before a step's call is issued, with the value a property change is about to
+    /// replace: (action, started, isRollback, captured). A crash between the call and its end then
+    /// leaves the step on record, and recovery knows what may have been changed.
+    public var onStepStart: @Sendable (String, Double, Bool, UInt64?) async -> Void = { _, _, _, _ in }
     /// Whether a plan is given up when the unit turns out to be running again just before the first
     /// step (false for `medic heal --force`).
     public var abandonIfActive = true
@@ -52,7 +56,7 @@ public struct CorrectionExecutor: Sendable {
             if Task.isCancelled { break }
             let begin = clock.now()
             do {
-                let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot)
+                let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot, begin: begin)
                 executed.append((planned, captured))
                 await record(&report, planned.step.action, at: begin, outcome: "done", error: nil, captured: captured)
             } catch {
@@ -114,7 +118,7 @@ public struct CorrectionExecutor: Sendable {
         for planned in plan.steps {
             let begin = clock.now()
             do {
-                _ = try await perform(planned.step, on: plan.unit, snapshot: snapshot)
+                _ = try await perform(planned.step, on: plan.unit, snapshot: snapshot, begin: begin)
                 delivered += 1
                 await record(&report, planned.step.action, at: begin, outcome: "done", error: nil)
             } catch {
@@ -149,7 +153,7 @@ public struct CorrectionExecutor: Sendable {
             let begin = clock.now()
             let step: StepRecord
             do {
-                guard let action = try await undo(planned, captured: captured, on: unit, snapshot: snapshot) else { continue }
+                guard let action = try await undo(planned, captured: captured, on: unit, snapshot: snapshot, begin: begin) else { continue }
                 step = StepRecord(action: action, started: begin, ended: clock.now(), outcome: "undone", error: nil, isRollback: true, captured: nil)
             } catch {
                 step = StepRecord(action: "undo \(planned.step.action)", started: begin, ended: clock.now(), outcome: "failed", error: "\(error)", isRollback: true, captured: nil)
@@ -166,8 +170,10 @@ public struct CorrectionExecutor: Sendable {
         await onStep(step)
     }
 
-    /// Runs one step; returns the property value it replaced, for set-property.
-    private func perform(_ step: PlaybookStep, on unit: String, snapshot: UnitSnapshot) async throws -> UInt64? {
+    /// Runs one step; returns the property value it replaced, for set-property. `onStepStart` is
+    /// called just before the call that changes anything.
+    private func perform(_ step: PlaybookStep, on unit: String, snapshot: UnitSnapshot, begin: Double, isRollback: Bool = false) async throws -> UInt64? {
+        if case .setProperty = step {} else { await onStepStart(step.action, begin, isRollback, nil) }
         switch step {
         case .restart: try await job(.restart, unit)
         case .start: try await job(.start, unit)
@@ -178,6 +184,7 @@ public struct CorrectionExecutor: Sendable {
         case .setProperty(let name, let change, let limit):
             let current = try await actions.property(name, of: unit)
             let value = try PropertyArithmetic.newValue(for: name, change: change, current: current, limit: limit)
+            await onStepStart(step.action, begin, isRollback, current)
             try await actions.setProperty(name, of: unit, to: value)
             return current
         case .run(let argv, _, let timeout, let user):
@@ -193,15 +200,16 @@ public struct CorrectionExecutor: Sendable {
     }
 
     /// Undoes one executed step; returns the action's name, or nil when there was nothing to undo.
-    private func undo(_ planned: PlannedStep, captured: UInt64?, on unit: String, snapshot: UnitSnapshot) async throws -> String? {
+    private func undo(_ planned: PlannedStep, captured: UInt64?, on unit: String, snapshot: UnitSnapshot, begin: Double) async throws -> String? {
         switch planned.undo {
         case .nothing:
             return nil
         case .step(let inverse):
-            _ = try await perform(inverse, on: unit, snapshot: snapshot)
+            _ = try await perform(inverse, on: unit, snapshot: snapshot, begin: begin, isRollback: true)
             return inverse.action
         case .restoreProperty(let name):
             guard let captured else { throw CommandStep.Failure(description: "the previous \(name) was not captured") }
+            await onStepStart("restore \(name)", begin, true, captured)
             try await actions.setProperty(name, of: unit, to: captured)
             return "restore \(name)"
         }

@@ -420,13 +420,7 @@ public actor CorrectionService {
             }
             // The daemon cancels a correction only when its unit is gone: nothing is left to undo.
             executor.undoWhenInterrupted = false
-            let logger = self.logger
-            executor.onStep = { step in
-                let stored = StoredStep(step)
-                await Task {
-                    do { try await store.recordStep(stored, of: id) } catch { logger.error("cannot record a step of correction \(id): \(error)") }
-                }.value
-            }
+            StepRecorder(store: store, correction: id, logger: logger).attach(to: &executor)
             let report = await executor.execute(plan, unit: unit.snapshot)
             var outcome = CorrectionOutcome(rawValue: report.outcome.rawValue) ?? .failed
             var detail = report.verification
@@ -471,41 +465,55 @@ public actor CorrectionService {
                                metadata: ["unit.name": "\(open.unit)", "medic.playbook": "\(open.playbook)", "medic.correction-id": "\(open.id)"])
                 return
             }
-            // Every step is recorded as it ends, in order: the done ones are a prefix of the playbook's.
+            if playbook.notifiesOnly || open.intent.reason.hasPrefix("escalation:") {
+                await close(open.id, state: CorrectionOutcome.escalated.rawValue, detail: "Medic stopped while sending the escalation; it is not sent again")
+                logger.notice("interrupted escalation #\(open.id) of \(open.unit) with \(playbook.name): escalated", metadata: ["unit.name": "\(open.unit)", "medic.correction-id": "\(open.id)"])
+                return
+            }
+            // Every step is recorded as started before its call and again when it ends, in order: the
+            // forward rows are a prefix of the playbook's steps. A step in flight (started, never ended)
+            // may have changed the unit, so it is undone like a done one, and never issued again.
+            try await store.markInterruptedSteps(of: open.id)
             let forward = steps.filter { !$0.isRollback }
-            let executed = zip(playbook.steps, forward).filter { $0.1.outcome == "done" }.map { (PlannedStep($0.0), $0.1.captured) }
+            let changedUnit: Set<String> = ["done", "started", "interrupted"]
+            let executed = zip(playbook.steps, forward).filter { changedUnit.contains($0.1.outcome) }.map { (PlannedStep($0.0), $0.1.captured) }
+            // Undo steps an earlier rollback or recovery already issued are not issued again (they run
+            // in reverse order, one row each for the steps that have something to undo).
+            let alreadyUndone = steps.filter(\.isRollback).count
+            let undoable = executed.reversed().filter { $0.0.undo != .nothing }
+            let remaining = Array(undoable.dropFirst(alreadyUndone).reversed())
             let runner = try await actionsRunner()
             let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
-            let store = self.store
             var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner), clock: clock) { _, _, _ in (false, "") }
-            executor.onStep = { step in
-                let stored = StoredStep(step)
-                try? await store.recordStep(stored, of: open.id)
-            }
-            var state = "rolled-back"
+            StepRecorder(store: store, correction: open.id, logger: logger).attach(to: &executor)
+            var outcome = CorrectionOutcome.interrupted
             var detail = "Medic stopped during the correction; "
-            if unit.verdict.health == .healthy {
+            if unit.verdict.health == .healthy && !executed.isEmpty {
                 let (verified, verification) = await verifier.verify(unit: open.unit, healthyFor: playbook.verify.healthyFor, within: playbook.verify.within)
                 detail += verification
-                if verified { state = "recovered" }
+                if verified { outcome = .recovered }
             } else {
                 detail += "the unit was \(unit.verdict.health.rawValue) (\(unit.verdict.reason)) when Medic started again"
             }
-            if state != "recovered" {
-                if playbook.rollback == .automatic {
-                    _ = await executor.rollback(executed, unit: open.unit, snapshot: unit.snapshot)
-                } else {
-                    state = "failed"
+            if outcome != .recovered {
+                if playbook.rollback == .automatic && !remaining.isEmpty {
+                    _ = await executor.rollback(remaining, unit: open.unit, snapshot: unit.snapshot)
+                    detail += "; what it had changed was undone"
+                } else if playbook.rollback != .automatic {
+                    detail += "; nothing was undone (rollback: none)"
                 }
             }
             let ended = clock.now()
-            try await store.closeCorrection(open.id, state: state, verification: detail, at: ended)
-            statistics.record(PastCorrection(unit: open.unit, playbook: open.playbook, signature: open.intent.signature, outcome: CorrectionOutcome(rawValue: state) ?? .failed,
-                                             startedAt: open.startedAt, endedAt: ended))
-            var guardState = guards[open.unit]?[playbook.name] ?? GuardState()
-            guardState.record(start: open.startedAt, end: clock.now(), succeeded: state == "recovered", guard: playbook.guardrails)
-            guards[open.unit, default: [:]][playbook.name] = guardState
-            logger.notice("interrupted correction #\(open.id) of \(open.unit) with \(playbook.name): \(state)",
+            await close(open.id, state: outcome.rawValue, detail: detail, at: ended)
+            // A crash of Medic says nothing about the playbook: only a verified recovery counts.
+            if outcome == .recovered {
+                statistics.record(PastCorrection(unit: open.unit, playbook: open.playbook, signature: open.intent.signature, outcome: outcome,
+                                                 startedAt: open.startedAt, endedAt: ended))
+                var guardState = guards[open.unit]?[playbook.name] ?? GuardState()
+                guardState.record(start: open.startedAt, end: ended, succeeded: true, guard: playbook.guardrails)
+                guards[open.unit, default: [:]][playbook.name] = guardState
+            }
+            logger.notice("interrupted correction #\(open.id) of \(open.unit) with \(playbook.name): \(outcome.rawValue)",
                           metadata: ["unit.name": "\(open.unit)", "medic.playbook": "\(playbook.name)", "medic.correction-id": "\(open.id)"])
         } catch {
             logger.error("cannot resolve interrupted correction #\(open.id) of \(open.unit): \(error)")
