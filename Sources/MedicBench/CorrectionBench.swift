@@ -31,7 +31,8 @@ struct CorrectionBench {
         try "name: restart\ntrigger: failure\nsteps: [restart]\nverify: {healthy-for: 1s, within: 10s}\nguard: {cooldown: 1s}\n"
             .write(toFile: playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
         let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: "fix",
-                                     config: "watch: ['fix-*.service']\ncorrections: {max-per-minute: 1000, max-concurrent: 10}\n",
+                                     // Medic's own reaction, without the deliberate wait for a burst to settle (2 s by default).
+                                     config: "watch: ['fix-*.service']\ncorrections: {max-per-minute: 1000, max-concurrent: 10, mass-failure-settle: 1ms}\n",
                                      extra: ["--playbooks", playbooks])
         defer { daemon.stop() }
         let store = try MedicStore(path: daemon.stateDirectory + "/medic.db")

@@ -154,11 +154,11 @@ struct NeverQuietTests {
         #expect(daemon.waitForLog("correcting \(old) with slow-fix") != nil)
         let store = try MedicStore(path: paths.state + "/medic.db")
         var open: [StoredCorrection] = []
-        for _ in 0..<100 where open.isEmpty {
+        for _ in 0..<400 where open.isEmpty {
             open = try await store.corrections(unit: old, openOnly: true)
             if open.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
         }
-        #expect(open.count == 1, "the intent is on record before the first step")
+        #expect(open.count == 1, "the intent is on record before the first step: \(daemon.log.all.joined(separator: "\n"))")
         daemon.child.signal(SIGKILL)
         daemon.child.wait()
 

@@ -286,4 +286,28 @@ struct NoHarmTests {
             #expect(result.standardOutput.contains("outcome: recovered"))
         }
     }
+
+    @Test("Ctrl-C during medic heal undoes what was done and records the correction as interrupted")
+    func healInterrupted() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("ctrl-c")
+        try sandbox.install(units: [name: "[Service]\nMemoryMax=256M\nExecStart=/bin/false\n"])
+        _ = try sandbox.systemctl("start", name)
+        #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+        let slow = "name: more-memory\ntrigger: failure\nsteps:\n  - set-property: {name: MemoryMax, value: 512M}\n  - restart\nverify: {healthy-for: 1m, within: 2m}\n"
+        let directory = try playbooks(in: sandbox, only: [], extra: ["slow.yaml": slow])
+        let state = sandbox.runtimeDirectory + "/state"
+        let heal = try ChildProcess.spawn([MedicBinary.path, "heal", "--bus-address", sandbox.busAddress, "--state-dir", state, "--playbooks", directory, name],
+                                          environment: sandbox.environment, standardOutput: .pipe, standardError: .pipe)
+        let output = LineReader(fd: heal.standardOutput)
+        #expect(output.waitFor(timeout: 20) { $0.hasPrefix("verifying:") } != nil, "\(output.all)")
+        #expect(try show("MemoryMax", name, in: sandbox) == "536870912")
+        heal.signal(SIGINT)
+        #expect(heal.wait() == 130)
+        #expect(output.all.contains("rollback: restore MemoryMax: undone"), "\(output.all)")
+        #expect(try show("MemoryMax", name, in: sandbox) == "268435456")
+        let corrections = try await MedicStore(path: state + "/medic.db").corrections(unit: name)
+        #expect(corrections.map(\.state) == ["interrupted"])
+    }
 }

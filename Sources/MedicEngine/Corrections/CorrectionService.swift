@@ -48,6 +48,9 @@ public actor CorrectionService {
     private var unprotected: Set<String> = []
     /// Pending re-decisions once a new failure has settled, by unit.
     private var rechecks: [String: Task<Void, Never>] = [:]
+    /// Nothing is decided before the watcher's first snapshot is complete: until then the watched set
+    /// (the denominator of the mass-failure share) is not known.
+    private var snapshotSeen = false
     private var watched: Set<String> = []
     private var latest: [String: UnitHealth] = [:]
     /// Corrections a crash left open, by unit: resolved when the unit is first seen again.
@@ -177,6 +180,13 @@ public actor CorrectionService {
     /// The watcher's snapshot is complete: corrections a crash left open on units Medic did not see
     /// in it are resolved from the unit as the manager reports it, so none keeps a slot for ever.
     public func snapshotComplete() async {
+        let first = !snapshotSeen
+        snapshotSeen = true
+        if first {
+            for unit in latest.values.sorted(by: { $0.name < $1.name }) where unit.verdict.health == .failed || unit.verdict.health == .degraded {
+                await consider(unit)
+            }
+        }
         for (name, open) in interrupted {
             interrupted[name] = nil
             let snapshot: UnitSnapshot?
@@ -231,6 +241,8 @@ public actor CorrectionService {
     private func finished(_ number: Int, unit: String) {
         tasks[number] = nil
         if taskOfUnit[unit] == number { taskOfUnit[unit] = nil }
+        // What comes next for the unit (a cooldown, another playbook) is decided now, not at the next heartbeat.
+        if latest[unit] != nil { recheck(unit, at: clock.now()) }
     }
 
     /// Closes a correction in a task of its own: a cancelled task's database writes would be refused.
@@ -323,6 +335,7 @@ public actor CorrectionService {
     }
 
     private func consider(_ unit: UnitHealth) async {
+        guard snapshotSeen else { return }
         let (burst, change) = bursts.verdict(for: unit.name, watched: unprotected.count, now: clock.now())
         if let change { report(change) }
         switch burst {
