@@ -10,18 +10,6 @@ import Testing
 /// journal and in `medic explain`.
 @Suite("Medic survives a hostile day")
 struct GauntletTests {
-    func show(_ property: String, _ unit: String, in sandbox: SystemdSandbox) throws -> String {
-        try sandbox.systemctl("show", "-P", property, unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    func eventually(_ timeout: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(50_000)
-        }
-        return try condition()
-    }
 
     func journal(_ sandbox: SystemdSandbox, _ matches: [String] = []) throws -> String {
         try sandbox.run(["journalctl", "--directory", sandbox.journalDirectory, "-o", "cat"] + matches).standardOutput
@@ -58,7 +46,7 @@ struct GauntletTests {
         }
         try sandbox.install(units: ["medic.service": unit])
         try #require(try sandbox.systemctl("start", "medic.service").succeeded)
-        #expect(try eventually { try show("StatusText", "medic.service", in: sandbox).hasPrefix("watching 9 units") })
+        #expect(try waitUntil(30) { try show("StatusText", "medic.service", in: sandbox).hasPrefix("watching 9 units") })
 
         // The bus goes away and comes back five times.
         for _ in 0..<5 {
@@ -78,12 +66,12 @@ struct GauntletTests {
         // Five of eight at once: held, and said so.
         let burst = Array(workers[0..<5])
         try #require(try sandbox.run(["systemctl", "--user", "kill", "-s", "KILL"] + burst).succeeded)
-        let held = try eventually { try journal(sandbox).contains("mass-failure hold: 5 of 9 watched units began failing together") }
+        let held = try waitUntil(30) { try journal(sandbox).contains("mass-failure hold: 5 of 9 watched units began failing together") }
         #expect(held, "\((try? journal(sandbox, []))?.split(separator: "\n").filter { $0.contains("medic") }.suffix(40).joined(separator: "\n") ?? "")")
-        #expect(try eventually { try show("StatusText", "medic.service", in: sandbox).contains("mass-failure hold on 5 units") })
+        #expect(try waitUntil(30) { try show("StatusText", "medic.service", in: sandbox).contains("mass-failure hold on 5 units") })
         let explain = try MedicBinary.run(["explain", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", state, "--playbooks", playbooks, burst[0]])
         #expect(explain.standardOutput.contains("): held: 5 of 9 watched units began failing together"), "\(explain.standardOutput)\(explain.standardError)")
-        #expect(try eventually { try journal(sandbox, ["MEDIC_UNIT=\(burst[0])"]).contains("not correcting \(burst[0]) (failed): 5 of 9") })
+        #expect(try waitUntil(30) { try journal(sandbox, ["MEDIC_UNIT=\(burst[0])"]).contains("not correcting \(burst[0]) (failed): 5 of 9") })
 
         // A new, independent failure is healed within its playbook's time.
         usleep(3_000_000)

@@ -34,19 +34,6 @@ struct NeverQuietTests {
         return flag
     }
 
-    func show(_ property: String, _ unit: String, in sandbox: SystemdSandbox) throws -> String {
-        try sandbox.systemctl("show", "-P", property, unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return try condition()
-    }
-
     func restartBus(_ sandbox: SystemdSandbox, downFor seconds: Double) throws {
         // systemctl reaches the manager over its private socket, so it works without the bus.
         try #require(try sandbox.systemctl("stop", "dbus.socket", "dbus.service").succeeded)

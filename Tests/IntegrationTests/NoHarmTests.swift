@@ -29,23 +29,10 @@ struct NoHarmTests {
         return path
     }
 
-    func show(_ property: String, _ unit: String, in sandbox: SystemdSandbox) throws -> String {
-        try sandbox.systemctl("show", "-P", property, unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// A transient service made with systemd-run, as operators and tools make them.
     func transient(_ name: String, _ command: String, in sandbox: SystemdSandbox) throws {
         let result = try sandbox.run(["systemd-run", "--user", "--unit", name, "--property=Restart=no", "/bin/sh", "-c", command])
         #expect(result.succeeded, "\(result.standardError)")
-    }
-
-    func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return try condition()
     }
 
     @Test("soak: crash loops under Restart=, units that recover by themselves, healthy and transient units and a removed one are never acted on; SIGTERM ends in time")

@@ -29,3 +29,18 @@ extension SystemdSandbox {
         if !wait && !result.succeeded { throw SandboxError("systemd-run \(unit) failed: \(result.standardError)") }
     }
 }
+
+/// One property of a unit as `systemctl show -P` prints it, trimmed.
+public func show(_ property: String, _ unit: String, in sandbox: SystemdSandbox) throws -> String {
+    try sandbox.systemctl("show", "-P", property, unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Polls `condition` every 50 ms until it holds, for at most `seconds`; its last answer.
+public func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(50_000)
+    }
+    return try condition()
+}

@@ -51,7 +51,6 @@ public actor CorrectionService {
     /// Nothing is decided before the watcher's first snapshot is complete: until then the watched set
     /// (the denominator of the mass-failure share) is not known.
     private var snapshotSeen = false
-    private var watched: Set<String> = []
     private var latest: [String: UnitHealth] = [:]
     /// Corrections a crash left open, by unit: resolved when the unit is first seen again.
     private var interrupted: [String: StoredCorrection] = [:]
@@ -134,7 +133,6 @@ public actor CorrectionService {
 
     /// Takes in one observation of a unit.
     public func observe(_ unit: UnitHealth) async {
-        watched.insert(unit.name)
         latest[unit.name] = unit
         if let open = interrupted.removeValue(forKey: unit.name) {
             track(unit: unit.name) { await self.resume(open, unit: unit) }
@@ -164,7 +162,6 @@ public actor CorrectionService {
     /// for it, and its running correction is abandoned (closed as such, without undoing anything).
     public func forget(_ name: String) {
         latest[name] = nil
-        watched.remove(name)
         unprotected.remove(name)
         rechecks.removeValue(forKey: name)?.cancel()
         if let change = bursts.observe(name, failingSince: nil) { report(change) }
