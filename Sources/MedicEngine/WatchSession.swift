@@ -33,11 +33,17 @@ struct WatchSession {
         let now = watcher.clock.now()
         let present = Set(loaded.map(\.snapshot.name))
         var gone: [String] = []
+        var kept: [String: String] = [:]
         for name in model.unitNames where !present.contains(name) {
+            // Missing from this read but not confirmed gone (a reexec in progress): kept as it was.
+            guard await Self.isGone(name, manager: manager) else {
+                if let path = paths.first(where: { $0.value == name })?.key { kept[path] = name }
+                continue
+            }
             model.remove(name)
             gone.append(name)
         }
-        paths = [:]
+        paths = kept
         var transitions: [HealthTransition] = []
         for unit in loaded {
             paths[unit.path] = unit.snapshot.name
@@ -156,8 +162,9 @@ struct WatchSession {
         }
         for (name, path) in removed {
             // systemd also sends UnitRemoved for units it loads again at once (daemon-reload): only a
-            // unit the manager no longer knows is forgotten; one it still has is read again.
-            if let manager, (try? await manager.unitPath(name)) != nil {
+            // unit the manager says it no longer knows is forgotten. One it still has is read again,
+            // and so is one it cannot answer about now (a reexec in progress): never a guess.
+            guard let manager, await Self.isGone(name, manager: manager) else {
                 refetch.insert(path)
                 continue
             }
@@ -178,6 +185,18 @@ struct WatchSession {
                 paths[unit.path] = unit.snapshot.name
                 await update(unit.snapshot, at: now)
             }
+        }
+    }
+}
+
+extension WatchSession {
+    /// Whether the manager answers that it has no such unit loaded.
+    static func isGone(_ name: String, manager: SystemdManager) async -> Bool {
+        do {
+            _ = try await manager.unitPath(name)
+            return false
+        } catch {
+            return error.name == "org.freedesktop.systemd1.NoSuchUnit"
         }
     }
 }

@@ -93,7 +93,7 @@ struct DaemonCorrectionTests {
             trigger: failure
             steps:
               - set-property: {name: MemoryMax, value: 256M}
-              - wait: 1m
+              - wait: 10m
               - restart
             verify: {healthy-for: 1s, within: 5s}
             guard: {cooldown: 10m}
@@ -103,7 +103,7 @@ struct DaemonCorrectionTests {
         // Wait (boundedly) until the first step has ended and the second (the wait) is on record as
         // started, then kill the daemon in the middle of it.
         var recorded: [StoredStep] = []
-        for _ in 0..<200 where recorded.count < 2 {
+        for _ in 0..<600 where recorded.count < 2 {
             if let open = try await store.corrections(unit: name, openOnly: true).first { recorded = try await store.steps(of: open.id) }
             if recorded.count < 2 { usleep(50_000) }
         }
