@@ -20,6 +20,8 @@ struct DaemonCorrectionTests {
         let flag = sandbox.runtimeDirectory + "/\(unit).ok"
         try sandbox.install(units: [unit: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
         _ = try sandbox.systemctl("start", unit)
+        // The unit fails at once without its flag; tests create the flag only once it has.
+        _ = waitUntil(10) { (try? show("ActiveState", unit, in: sandbox)) == "failed" }
         let config = sandbox.runtimeDirectory + "/medic.yaml"
         try "watch: [\(unit)]\n".write(toFile: config, atomically: true, encoding: .utf8)
         let playbooks = sandbox.runtimeDirectory + "/playbooks"

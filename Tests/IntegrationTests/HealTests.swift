@@ -48,7 +48,8 @@ struct HealTests {
             let flag = sandbox.runtimeDirectory + "/\(name).ok"
             try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
             _ = try sandbox.systemctl("start", name)
-            _ = try sandbox.run(["systemctl", "--user", "is-failed", name])
+            // The flag must appear only once the unit has failed, or the unit may simply start.
+            #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
             let directory = try playbooks(["restart.yaml": Self.restart], in: sandbox)
             _ = FileManager.default.createFile(atPath: flag, contents: nil)
             let result = try heal(["--playbooks", directory, name], in: sandbox)
@@ -69,6 +70,7 @@ struct HealTests {
             let name = uniqueUnit("hopeless")
             try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'exit 3'\n"])
             _ = try sandbox.systemctl("start", name)
+            #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
             let before = try show("MemoryMax", name, in: sandbox)
             let directory = try playbooks(["memory.yaml": """
                 name: more-memory
