@@ -161,4 +161,48 @@ struct CorrectionExecutorTests {
         let body = try #require(lines.waitFor(from: 1, timeout: 10) { $0.hasPrefix("{") }?.line)
         #expect(body.contains("\"unit\":\"web.service\""))
     }
+
+    @Test("just before the first step the unit is read again: a plan for a unit that is running again, busy with systemd or gone is abandoned, with nothing sent", arguments: [
+        ("active", false, "is active again"), ("failed", true, "systemd has a job queued"), ("gone", false, "no longer exists"),
+    ])
+    func abandonedBeforeFirstStep(state: String, job: Bool, reason: String) async {
+        var current: UnitSnapshot? = RecordingActions.failed("web.service")
+        if state == "gone" { current = nil }
+        if state == "active" { current?.activeState = "active"; current?.subState = "running" }
+        current?.hasJob = job
+        let actions = RecordingActions(current: current)
+        let report = await run(plan([.setProperty(name: "MemoryMax", value: .absolute(.bytes(1 << 30)), limit: nil), .restart]), actions: actions, verified: true)
+        #expect(report.outcome == .abandoned)
+        #expect(report.verification?.contains(reason) == true, "\(report.verification ?? "")")
+        #expect(actions.calls.withLock { $0 }.isEmpty)
+        #expect(report.steps.isEmpty)
+    }
+
+    @Test("each step is announced before its call, with the value a property change is about to replace")
+    func announcedBeforeTheCall() async {
+        let actions = RecordingActions()
+        let announced = Mutex<[String]>([])
+        var executor = CorrectionExecutor(actions: actions) { _, _, _ in (false, "still failing") }
+        executor.onStepStart = { action, _, isRollback, captured in
+            let calls = actions.calls.withLock { $0.count }
+            announced.withLock { $0.append("\(isRollback ? "undo " : "")\(action) captured=\(captured.map(String.init) ?? "-") after \(calls) calls") }
+        }
+        _ = await executor.execute(plan([.setProperty(name: "MemoryMax", value: .absolute(.bytes(1 << 30)), limit: nil), .restart]), unit: UnitSnapshot(name: "web.service"))
+        #expect(announced.withLock { $0 } == [
+            "set-property captured=\(UInt64.max) after 0 calls",
+            "restart captured=- after 1 calls",
+            "undo restore MemoryMax captured=\(UInt64.max) after 2 calls",
+        ])
+    }
+
+    @Test("a notification-only playbook is an escalation: sent, not verified, never recovered")
+    func escalationOnly() async {
+        let actions = RecordingActions()
+        let report = await run(plan([.notify(.command(["/bin/false"]))], rollback: .none), actions: actions, verified: true)
+        #expect(report.outcome == .escalated)
+        #expect(report.verification == "escalated, but no notification could be delivered")
+        let sent = await run(plan([.notify(.command(["/bin/true"]))], rollback: .none), actions: actions, verified: true)
+        #expect(sent.outcome == .escalated)
+        #expect(sent.verification == "escalated: a person was notified; not verified")
+    }
 }
