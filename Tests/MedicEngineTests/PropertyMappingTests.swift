@@ -46,6 +46,11 @@ struct PropertyMappingTests {
         ], clock: clock))
         #expect(s.failureIsInControlCommand)
         #expect(FailureDescription.describe(s) == "exit-code in a control command (ExecStartPre=, ExecStop=, ...), not the main process")
+        // Restarting, the last run's Result is still shown while the main process's status is reset:
+        // that is not a failed control command, and must not cost a read on every restart.
+        var restarting = s
+        restarting.activeState = "activating"
+        #expect(!restarting.failureIsInControlCommand)
         s.apply([
             "ExecStartPre": .array([command("/bin/true", exit: 10, code: 1, status: 0), command("/usr/bin/check", exit: 20, code: 1, status: 4)]),
             "ExecStopPost": .array([command("/bin/ignored", exit: 30, code: 1, status: 1, ignore: true)]),

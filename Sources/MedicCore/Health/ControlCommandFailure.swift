@@ -30,8 +30,10 @@ public struct ControlCommandFailure: Sendable, Equatable {
 extension UnitSnapshot {
     /// Whether systemd reports a failure that the main process cannot explain: it did not run in this
     /// invocation (a command before it failed), or it exited 0 (a command after it failed).
+    /// Only a unit that is failed now is asked: between a restart's reset of the main process's status
+    /// and its fork, a unit still shows the last run's Result, which must not cost a read each time.
     public var failureIsInControlCommand: Bool {
-        guard let result, ["exit-code", "signal", "core-dump"].contains(result), type == .service else { return false }
+        guard activeState == "failed", let result, ["exit-code", "signal", "core-dump"].contains(result), type == .service else { return false }
         if execMainStartMicros == nil && (execMainCode ?? 0) == 0 { return true }  // the main process never ran
         return execMainCode == 1 && execMainStatus == 0  // it exited 0, yet the run failed
     }
