@@ -8,16 +8,16 @@ import SystemdBus
 /// each recorded in the store (intent first). Guard state (cooldown, backoff, quarantine) is rebuilt
 /// from the recorded history when Medic starts, so a restart does not reset the limits.
 public actor CorrectionService {
-    private var planner: CorrectionPlanner
-    private let store: MedicStore
-    private let address: BusAddress
-    private let clock: WallClock
-    private let logger: Logger
+    var planner: CorrectionPlanner
+    let store: MedicStore
+    let address: BusAddress
+    let clock: WallClock
+    let logger: Logger
     /// Where `match.journal` expressions look.
     public var journal = JournalLines()
     /// Journal lines read per unit, with the state change they were read after and when: a unit that
     /// has not changed is read again at most every 10 s, not on every event and heartbeat.
-    private var journalCache: [String: (stateChange: UInt64?, readAt: Double, lines: [String]?)] = [:]
+    var journalCache: [String: (stateChange: UInt64?, readAt: Double, lines: [String]?)] = [:]
     /// SLO figures, for playbooks whose verification also asks for a burn rate back under a threshold.
     public var slo: SLOQuery?
 
@@ -25,38 +25,38 @@ public actor CorrectionService {
         slo = query
     }
 
-    private var runner: JobRunner?
-    private var guards: [String: [String: GuardState]] = [:]
+    var runner: JobRunner?
+    var guards: [String: [String: GuardState]] = [:]
     /// Units with a correction running (each holds a slot of `max-concurrent`).
-    private var running: Set<String> = []
+    var running: Set<String> = []
     /// Units whose escalation (notifications only) is being sent: no slot held.
-    private var escalating: Set<String> = []
+    var escalating: Set<String> = []
     /// The background task of each unit's running correction, to abandon it when the unit is removed.
-    private var taskOfUnit: [String: Int] = [:]
+    var taskOfUnit: [String: Int] = [:]
     /// After a plan was abandoned because its unit changed under it, the unit is left alone briefly.
-    private var pausedUntil: [String: Double] = [:]
+    var pausedUntil: [String: Double] = [:]
     /// The reason last logged for not correcting each failing unit: logged once per change of reason.
-    private var heldReason: [String: String] = [:]
-    private var recentStarts: [Double] = []
-    private var reports: [String: SLOReport] = [:]
-    private var budgets: [String: BudgetState] = [:]
+    var heldReason: [String: String] = [:]
+    var recentStarts: [Double] = []
+    var reports: [String: SLOReport] = [:]
+    var budgets: [String: BudgetState] = [:]
     /// What was learned from the recorded corrections; updated as each one ends.
-    private var statistics = LearnedStatistics()
+    var statistics = LearnedStatistics()
     /// Failures that begin together are held back as one (a shared cause); see `FailureBursts`.
-    private var bursts: FailureBursts
+    var bursts: FailureBursts
     /// Watched units that are not protected: the denominator of the mass-failure share.
-    private var unprotected: Set<String> = []
+    var unprotected: Set<String> = []
     /// Pending re-decisions once a new failure has settled, by unit.
-    private var rechecks: [String: Task<Void, Never>] = [:]
+    var rechecks: [String: Task<Void, Never>] = [:]
     /// Nothing is decided before the watcher's first snapshot is complete: until then the watched set
     /// (the denominator of the mass-failure share) is not known.
-    private var snapshotSeen = false
-    private var latest: [String: UnitHealth] = [:]
+    var snapshotSeen = false
+    var latest: [String: UnitHealth] = [:]
     /// Corrections a crash left open, by unit: resolved when the unit is first seen again.
-    private var interrupted: [String: StoredCorrection] = [:]
+    var interrupted: [String: StoredCorrection] = [:]
     /// Corrections running in the background, by a serial number; each removes itself when done.
-    private var tasks: [Int: Task<Void, Never>] = [:]
-    private var nextTask = 0
+    var tasks: [Int: Task<Void, Never>] = [:]
+    var nextTask = 0
 
     public init(planner: CorrectionPlanner, store: MedicStore, address: BusAddress, clock: WallClock = .system, logger: Logger) {
         self.planner = planner
@@ -104,7 +104,7 @@ public actor CorrectionService {
     }
 
     /// Applies statistics resets made with `medic stats --reset` since they were last read.
-    private func refreshResets() async {
+    func refreshResets() async {
         guard let resets = try? await store.statisticsResets() else { return }
         for (playbook, time) in resets where statistics.resets[playbook] != time {
             statistics.reset(playbook: playbook, at: time)
@@ -174,38 +174,6 @@ public actor CorrectionService {
         }
     }
 
-    /// The watcher's snapshot is complete: corrections a crash left open on units Medic did not see
-    /// in it are resolved from the unit as the manager reports it, so none keeps a slot for ever.
-    public func snapshotComplete() async {
-        let first = !snapshotSeen
-        snapshotSeen = true
-        if first {
-            for unit in latest.values.sorted(by: { $0.name < $1.name }) where unit.verdict.health == .failed || unit.verdict.health == .degraded {
-                await consider(unit)
-            }
-        }
-        for (name, open) in interrupted {
-            interrupted[name] = nil
-            let snapshot: UnitSnapshot?
-            do {
-                snapshot = try await BusUnitActions(runner: try await actionsRunner()).snapshot(of: name)
-            } catch {
-                interrupted[name] = open  // the bus is away: try again with the next snapshot
-                continue
-            }
-            guard let snapshot else {
-                running.remove(name)
-                await close(open.id, state: CorrectionOutcome.abandoned.rawValue, detail: "Medic stopped during the correction, and \(name) no longer exists")
-                logger.notice("interrupted correction #\(open.id) of \(name) with \(open.playbook): abandoned (the unit no longer exists)",
-                              metadata: ["unit.name": "\(name)", "medic.correction-id": "\(open.id)"])
-                continue
-            }
-            let now = clock.now()
-            let unit = UnitHealth(snapshot: snapshot, verdict: HealthClassifier().classify(snapshot, now: now))
-            track(unit: name) { await self.resume(open, unit: unit) }
-        }
-    }
-
     /// Waits for running corrections to finish (verification or rollback), at most `timeout` seconds;
     /// those still running then are left open in the history, and the next start finishes them as
     /// after a crash (verified, or undone from their record).
@@ -225,7 +193,7 @@ public actor CorrectionService {
     }
 
     /// Runs `work` in the background and forgets it once it is done.
-    private func track(unit: String, _ work: @escaping @Sendable () async -> Void) {
+    func track(unit: String, _ work: @escaping @Sendable () async -> Void) {
         let number = nextTask
         nextTask += 1
         taskOfUnit[unit] = number
@@ -235,7 +203,7 @@ public actor CorrectionService {
         }
     }
 
-    private func finished(_ number: Int, unit: String) {
+    func finished(_ number: Int, unit: String) {
         tasks[number] = nil
         if taskOfUnit[unit] == number { taskOfUnit[unit] = nil }
         // What comes next for the unit (a cooldown, another playbook) is decided now, not at the next heartbeat.
@@ -243,7 +211,7 @@ public actor CorrectionService {
     }
 
     /// Closes a correction in a task of its own: a cancelled task's database writes would be refused.
-    private func close(_ id: Int64, state: String, detail: String?, at time: Double? = nil, recoverySeconds: Double? = nil) async {
+    func close(_ id: Int64, state: String, detail: String?, at time: Double? = nil, recoverySeconds: Double? = nil) async {
         let store = self.store
         let ended = time ?? clock.now()
         let logger = self.logger
@@ -254,74 +222,9 @@ public actor CorrectionService {
         }.value
     }
 
-    /// Decides on the unit again at `time` (once a new failure has settled).
-    private func recheck(_ name: String, at time: Double) {
-        guard rechecks[name] == nil else { return }
-        let delay = max(0, time - clock.now()) + 0.01
-        rechecks[name] = Task {
-            do { try await Task.sleep(for: .seconds(delay)) } catch { return }
-            await self.rechecked(name)
-        }
-    }
-
-    private func rechecked(_ name: String) async {
-        rechecks[name] = nil
-        if let unit = latest[name], unit.verdict.health == .failed || unit.verdict.health == .degraded { await consider(unit) }
-    }
-
-    /// Says once that a mass-failure hold starts (a warning naming the units and the threshold, and the
-    /// notify steps of the notification-only playbooks) or ends (and corrects what still needs it).
-    private func report(_ change: FailureBursts.Change) {
-        switch change {
-        case .started(let hold):
-            logger.warning("mass-failure hold: \(hold.reason)", metadata: ["medic.hold.units": "\(hold.units.sorted().joined(separator: " "))"])
-            notify(hold)
-        case .ended(let hold, let recovered):
-            let still = hold.units.subtracting(recovered)
-            logger.notice("mass-failure hold ended: \(recovered.count) of its \(hold.units.count) units recovered\(still.isEmpty ? "" : "; correcting the \(still.count) still failing as usual (\(still.sorted().joined(separator: ", ")))")")
-            for name in still {
-                heldReason[name] = nil
-                recheck(name, at: clock.now())
-            }
-        }
-    }
-
-    /// Runs the notify steps of the notification-only playbooks (escalate.yaml) once for a hold, with
-    /// the held units' names in MEDIC_UNIT; not in dry-run.
-    private func notify(_ hold: FailureBursts.Hold) {
-        let steps = planner.playbooks.filter(\.notifiesOnly).flatMap(\.steps)
-        guard !steps.isEmpty else { return }
-        if planner.dryRun {
-            logger.notice("mass-failure hold: dry-run, no notification sent")
-            return
-        }
-        let snapshot = UnitSnapshot(name: hold.units.sorted().joined(separator: " "))
-        let logger = self.logger
-        track(unit: "mass-failure hold \(hold.since)") {
-            for step in steps {
-                do {
-                    switch step {
-                    case .notify(.command(let argv)): try await CommandStep.run(argv, user: nil, timeout: 30, unit: snapshot)
-                    case .notify(.webhook(let url)): try await CommandStep.post(to: url, unit: snapshot)
-                    default: continue
-                    }
-                } catch {
-                    logger.error("mass-failure hold: a notification could not be delivered: \(error)")
-                }
-            }
-        }
-    }
-
-    /// Logs once per unit per change of reason why a failing unit is not being corrected.
-    private func hold(_ unit: UnitHealth, _ reason: String) {
-        guard unit.verdict.health == .failed || unit.verdict.health == .degraded, heldReason[unit.name] != reason else { return }
-        heldReason[unit.name] = reason
-        logger.notice("not correcting \(unit.name) (\(unit.verdict.health.rawValue)): \(reason)", metadata: ["unit.name": "\(unit.name)"])
-    }
-
     /// The unit's recent journal lines (for `match.journal`, the failure signature and the history),
     /// not re-read on every event, and never read for units Medic would not act on anyway.
-    private func journalLines(for unit: UnitHealth) -> [String]? {
+    func journalLines(for unit: UnitHealth) -> [String]? {
         guard !running.contains(unit.name), !planner.protection.isProtected(unit.name) else { return nil }
         let stateChange = unit.snapshot.stateChangeMicros
         let now = clock.now()
@@ -331,7 +234,7 @@ public actor CorrectionService {
         return lines
     }
 
-    private func consider(_ unit: UnitHealth) async {
+    func consider(_ unit: UnitHealth) async {
         guard snapshotSeen else { return }
         let (burst, change) = bursts.verdict(for: unit.name, watched: unprotected.count, now: clock.now())
         if let change { report(change) }
@@ -392,7 +295,7 @@ public actor CorrectionService {
         }
     }
 
-    private func launch(_ plan: CorrectionPlan, unit: UnitHealth, journal: [String]?, escalation: Bool) {
+    func launch(_ plan: CorrectionPlan, unit: UnitHealth, journal: [String]?, escalation: Bool) {
         if escalation {
             escalating.insert(plan.unit)
         } else {
@@ -409,7 +312,7 @@ public actor CorrectionService {
         track(unit: plan.unit) { await self.execute(plan, intent: intent, unit: unit, escalation: escalation) }
     }
 
-    private func execute(_ plan: CorrectionPlan, intent: CorrectionIntent, unit: UnitHealth, escalation: Bool) async {
+    func execute(_ plan: CorrectionPlan, intent: CorrectionIntent, unit: UnitHealth, escalation: Bool) async {
         defer {
             if escalation { escalating.remove(plan.unit) } else { running.remove(plan.unit) }
         }
@@ -462,76 +365,8 @@ public actor CorrectionService {
         }
     }
 
-    /// Finishes a correction Medic was killed in the middle of: if the unit is healthy, verification is
-    /// completed; otherwise (or if it does not verify) the recorded steps are undone, using the values
-    /// recorded before each change. It is closed once, as recovered or rolled-back.
-    private func resume(_ open: StoredCorrection, unit: UnitHealth) async {
-        defer { running.remove(open.unit) }
-        do {
-            let steps = try await store.steps(of: open.id)
-            guard let playbook = planner.playbooks.first(where: { $0.name == open.playbook }) else {
-                await close(open.id, state: CorrectionOutcome.abandoned.rawValue, detail: "Medic stopped during the correction, and playbook \(open.playbook) is no longer loaded, so its steps cannot be finished or undone")
-                logger.warning("interrupted correction #\(open.id) of \(open.unit) with \(open.playbook): abandoned (the playbook is no longer loaded; its recorded steps stay as they are)",
-                               metadata: ["unit.name": "\(open.unit)", "medic.playbook": "\(open.playbook)", "medic.correction-id": "\(open.id)"])
-                return
-            }
-            if playbook.notifiesOnly || open.intent.reason.hasPrefix("escalation:") {
-                await close(open.id, state: CorrectionOutcome.escalated.rawValue, detail: "Medic stopped while sending the escalation; it is not sent again")
-                logger.notice("interrupted escalation #\(open.id) of \(open.unit) with \(playbook.name): escalated", metadata: ["unit.name": "\(open.unit)", "medic.correction-id": "\(open.id)"])
-                return
-            }
-            // Every step is recorded as started before its call and again when it ends, in order: the
-            // forward rows are a prefix of the playbook's steps. A step in flight (started, never ended)
-            // may have changed the unit, so it is undone like a done one, and never issued again.
-            try await store.markInterruptedSteps(of: open.id)
-            let forward = steps.filter { !$0.isRollback }
-            let changedUnit: Set<String> = ["done", "started", "interrupted"]
-            let executed = zip(playbook.steps, forward).filter { changedUnit.contains($0.1.outcome) }.map { (PlannedStep($0.0), $0.1.captured) }
-            // Undo steps an earlier rollback or recovery already issued are not issued again (they run
-            // in reverse order, one row each for the steps that have something to undo).
-            let alreadyUndone = steps.filter(\.isRollback).count
-            let undoable = executed.reversed().filter { $0.0.undo != .nothing }
-            let remaining = Array(undoable.dropFirst(alreadyUndone).reversed())
-            let runner = try await actionsRunner()
-            let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
-            var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner), clock: clock) { _, _, _ in (false, "") }
-            StepRecorder(store: store, correction: open.id, logger: logger).attach(to: &executor)
-            var outcome = CorrectionOutcome.interrupted
-            var detail = "Medic stopped during the correction; "
-            if unit.verdict.health == .healthy && !executed.isEmpty {
-                let (verified, verification) = await verifier.verify(unit: open.unit, healthyFor: playbook.verify.healthyFor, within: playbook.verify.within)
-                detail += verification
-                if verified { outcome = .recovered }
-            } else {
-                detail += "the unit was \(unit.verdict.health.rawValue) (\(unit.verdict.reason)) when Medic started again"
-            }
-            if outcome != .recovered {
-                if playbook.rollback == .automatic && !remaining.isEmpty {
-                    _ = await executor.rollback(remaining, unit: open.unit, snapshot: unit.snapshot)
-                    detail += "; what it had changed was undone"
-                } else if playbook.rollback != .automatic {
-                    detail += "; nothing was undone (rollback: none)"
-                }
-            }
-            let ended = clock.now()
-            await close(open.id, state: outcome.rawValue, detail: detail, at: ended)
-            // A crash of Medic says nothing about the playbook: only a verified recovery counts.
-            if outcome == .recovered {
-                statistics.record(PastCorrection(unit: open.unit, playbook: open.playbook, signature: open.intent.signature, outcome: outcome,
-                                                 startedAt: open.startedAt, endedAt: ended))
-                var guardState = guards[open.unit]?[playbook.name] ?? GuardState()
-                guardState.record(start: open.startedAt, end: ended, succeeded: true, guard: playbook.guardrails)
-                guards[open.unit, default: [:]][playbook.name] = guardState
-            }
-            logger.notice("interrupted correction #\(open.id) of \(open.unit) with \(playbook.name): \(outcome.rawValue)",
-                          metadata: ["unit.name": "\(open.unit)", "medic.playbook": "\(playbook.name)", "medic.correction-id": "\(open.id)"])
-        } catch {
-            logger.error("cannot resolve interrupted correction #\(open.id) of \(open.unit): \(error)")
-        }
-    }
-
     /// The connection corrections act through, opened again when it died with the bus.
-    private func actionsRunner() async throws -> JobRunner {
+    func actionsRunner() async throws -> JobRunner {
         if let runner, !runner.isClosed { return runner }
         runner?.close()
         let opened = try await JobRunner.open(address)
