@@ -46,16 +46,16 @@ struct GauntletTests {
         }
         try sandbox.install(units: ["medic.service": unit])
         try #require(try sandbox.systemctl("start", "medic.service").succeeded)
-        #expect(try waitUntil(30) { try show("StatusText", "medic.service", in: sandbox).hasPrefix("watching 9 units") })
+        #expect(try await eventually(30) { try show("StatusText", "medic.service", in: sandbox).hasPrefix("watching 9 units") })
 
         // The bus goes away and comes back five times.
         for _ in 0..<5 {
             try #require(try sandbox.systemctl("stop", "dbus.socket", "dbus.service").succeeded)
-            usleep(500_000)
+            try await Task.sleep(for: .milliseconds(500))
             // The bus's own start limit (5 in 10 s) is the sandbox's business, not Medic's.
             _ = try sandbox.systemctl("reset-failed", "dbus.socket", "dbus.service")
             try #require(try sandbox.systemctl("start", "dbus.socket").succeeded)
-            usleep(1_500_000)
+            try await Task.sleep(for: .milliseconds(1500))
         }
         // 20 reloads and 5 reexecs of the manager.
         for _ in 0..<20 { try #require(try sandbox.systemctl("daemon-reload").succeeded) }
@@ -66,15 +66,15 @@ struct GauntletTests {
         // Five of eight at once: held, and said so.
         let burst = Array(workers[0..<5])
         try #require(try sandbox.run(["systemctl", "--user", "kill", "-s", "KILL"] + burst).succeeded)
-        let held = try waitUntil(30) { try journal(sandbox).contains("mass-failure hold: 5 of 9 watched units began failing together") }
+        let held = try await eventually(30) { try journal(sandbox).contains("mass-failure hold: 5 of 9 watched units began failing together") }
         #expect(held, "\((try? journal(sandbox, []))?.split(separator: "\n").filter { $0.contains("medic") }.suffix(40).joined(separator: "\n") ?? "")")
-        #expect(try waitUntil(30) { try show("StatusText", "medic.service", in: sandbox).contains("mass-failure hold on 5 units") })
+        #expect(try await eventually(30) { try show("StatusText", "medic.service", in: sandbox).contains("mass-failure hold on 5 units") })
         let explain = try MedicBinary.run(["explain", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", state, "--playbooks", playbooks, burst[0]])
         #expect(explain.standardOutput.contains("): held: 5 of 9 watched units began failing together"), "\(explain.standardOutput)\(explain.standardError)")
-        #expect(try waitUntil(30) { try journal(sandbox, ["MEDIC_UNIT=\(burst[0])"]).contains("not correcting \(burst[0]) (failed): 5 of 9") })
+        #expect(try await eventually(30) { try journal(sandbox, ["MEDIC_UNIT=\(burst[0])"]).contains("not correcting \(burst[0]) (failed): 5 of 9") })
 
         // A new, independent failure is healed within its playbook's time.
-        usleep(3_000_000)
+        try await Task.sleep(for: .seconds(3))
         let store = try MedicStore(path: state + "/medic.db")
         kill(try sandbox.mainPID(of: late), SIGKILL)
         let failedAt = Date()

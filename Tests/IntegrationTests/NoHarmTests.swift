@@ -70,7 +70,7 @@ struct NoHarmTests {
         let daemon = try DaemonProcess(in: sandbox, config: path, stateDirectory: state, arguments: ["--playbooks", directory, "--drain-timeout", "3s"])
 
         // The removed unit: unloaded by the operator while failing (again, if Medic restarted it meanwhile).
-        #expect(try waitUntil(30) {
+        #expect(try await eventually(30) {
             _ = try sandbox.systemctl("reset-failed", removed)
             return try show("LoadState", removed, in: sandbox) == "not-found"
         })
@@ -95,28 +95,28 @@ struct NoHarmTests {
     }
 
     @Test("a playbook that would stop a transient unit is passed over, and Medic says why")
-    func transientNeverStopped() throws {
-        try withSandbox { sandbox in
-            let name = uniqueUnit("transient")
-            try transient(name, "sleep 1; exit 3", in: sandbox)
-            let stopStart = """
-                name: stop-start
-                trigger: failure
-                steps: [stop, {wait: 1s}, start]
-                verify: {healthy-for: 1s, within: 5s}
-                """
-            let directory = try playbooks(in: sandbox, only: [], extra: ["stop-start.yaml": stopStart])
-            #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
-            let monitor = try BusJobMonitor(sandbox)
-            let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: sandbox.runtimeDirectory + "/state",
-                                           arguments: ["--playbooks", directory])
-            let held = daemon.waitForLog("not correcting \(name)", timeout: 20)
-            #expect(held?.contains("stop-start would stop transient \(name), which unloads it") == true, "\(daemon.log.all.joined(separator: "\n"))")
-            Thread.sleep(forTimeInterval: 3)
-            #expect(daemon.stop() == 0)
-            #expect(monitor.calls(on: name).isEmpty, "\(monitor.calls(on: name))")
-            #expect(try show("LoadState", name, in: sandbox) == "loaded")
-        }
+    func transientNeverStopped() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("transient")
+        try transient(name, "sleep 1; exit 3", in: sandbox)
+        let stopStart = """
+            name: stop-start
+            trigger: failure
+            steps: [stop, {wait: 1s}, start]
+            verify: {healthy-for: 1s, within: 5s}
+            """
+        let directory = try playbooks(in: sandbox, only: [], extra: ["stop-start.yaml": stopStart])
+        #expect(try await eventually(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+        let monitor = try BusJobMonitor(sandbox)
+        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: sandbox.runtimeDirectory + "/state",
+                                       arguments: ["--playbooks", directory])
+        let held = daemon.waitForLog("not correcting \(name)", timeout: 20)
+        #expect(held?.contains("stop-start would stop transient \(name), which unloads it") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        try await Task.sleep(for: .seconds(3))
+        #expect(daemon.stop() == 0)
+        #expect(monitor.calls(on: name).isEmpty, "\(monitor.calls(on: name))")
+        #expect(try show("LoadState", name, in: sandbox) == "loaded")
     }
 
     @Test("a unit removed during its correction is forgotten: the correction is closed as abandoned and nothing more is sent")
@@ -132,7 +132,7 @@ struct NoHarmTests {
             verify: {healthy-for: 1s, within: 5s}
             """
         let directory = try playbooks(in: sandbox, only: [], extra: ["slow.yaml": slow])
-        #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+        #expect(try await eventually(10) { try show("ActiveState", name, in: sandbox) == "failed" })
         let monitor = try BusJobMonitor(sandbox)
         let state = sandbox.runtimeDirectory + "/state"
         let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: state, arguments: ["--playbooks", directory])
@@ -148,41 +148,41 @@ struct NoHarmTests {
     }
 
     @Test("escalate.yaml never notifies about a unit that is healthy now, however exhausted its budget")
-    func noEscalationWhenHealthy() throws {
-        try withSandbox { sandbox in
-            let name = uniqueUnit("spent")
-            let flag = sandbox.runtimeDirectory + "/\(name).ok"
-            let notified = sandbox.runtimeDirectory + "/notified"
-            try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
-            _ = try sandbox.systemctl("start", name)
-            #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
-            let path = try config(sandbox, watch: [name], extra: "slo: {objective: 99.9, window: 1h}\n")
-            let state = sandbox.runtimeDirectory + "/state"
-            // First, no playbooks: the unit stays failed long enough to spend its whole budget (3.6 s).
-            let empty = sandbox.runtimeDirectory + "/none"
-            try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-            var daemon = try DaemonProcess(in: sandbox, config: path, stateDirectory: state, arguments: ["--playbooks", empty])
-            Thread.sleep(forTimeInterval: 8)
-            _ = FileManager.default.createFile(atPath: flag, contents: nil)
-            _ = try sandbox.systemctl("start", name)
-            #expect(try show("SubState", name, in: sandbox) == "running")
-            Thread.sleep(forTimeInterval: 1)
-            #expect(daemon.stop() == 0)
+    func noEscalationWhenHealthy() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("spent")
+        let flag = sandbox.runtimeDirectory + "/\(name).ok"
+        let notified = sandbox.runtimeDirectory + "/notified"
+        try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
+        _ = try sandbox.systemctl("start", name)
+        #expect(try await eventually(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+        let path = try config(sandbox, watch: [name], extra: "slo: {objective: 99.9, window: 1h}\n")
+        let state = sandbox.runtimeDirectory + "/state"
+        // First, no playbooks: the unit stays failed long enough to spend its whole budget (3.6 s).
+        let empty = sandbox.runtimeDirectory + "/none"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        var daemon = try DaemonProcess(in: sandbox, config: path, stateDirectory: state, arguments: ["--playbooks", empty])
+        try await Task.sleep(for: .seconds(8))
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
+        _ = try sandbox.systemctl("start", name)
+        #expect(try show("SubState", name, in: sandbox) == "running")
+        try await Task.sleep(for: .seconds(1))
+        #expect(daemon.stop() == 0)
 
-            // Then the shipped escalation, notifying into a file: the unit is healthy, so nothing happens.
-            let directory = try playbooks(in: sandbox, only: ["escalate.yaml"], edit: { _, text in
-                text.replacingOccurrences(of: #"argv: [/usr/bin/logger, --tag, medic, --priority, user.crit, "error budget exhausted and no playbook helped"]"#,
-                                          with: #"argv: [/bin/sh, -c, "echo $MEDIC_UNIT >> \#(notified)"]"#)
-            })
-            #expect(try String(contentsOfFile: directory + "/escalate.yaml", encoding: .utf8).contains(notified))
-            daemon = try DaemonProcess(in: sandbox, config: path, stateDirectory: state, arguments: ["--playbooks", directory])
-            let slo = try MedicBinary.run(["slo", "--json", "--config", path, "--state-dir", state])
-            #expect(slo.standardOutput.contains("\"exhausted\""), "the budget must be exhausted for this test to mean anything: \(slo.standardOutput)")
-            Thread.sleep(forTimeInterval: 12)  // two SLO evaluations and several heartbeats
-            #expect(daemon.stop() == 0)
-            #expect(!FileManager.default.fileExists(atPath: notified), "\(daemon.log.all.joined(separator: "\n"))")
-            #expect(!daemon.log.all.contains { $0.contains("escalat") && $0.contains(name) })
-        }
+        // Then the shipped escalation, notifying into a file: the unit is healthy, so nothing happens.
+        let directory = try playbooks(in: sandbox, only: ["escalate.yaml"], edit: { _, text in
+            text.replacingOccurrences(of: #"argv: [/usr/bin/logger, --tag, medic, --priority, user.crit, "error budget exhausted and no playbook helped"]"#,
+                                      with: #"argv: [/bin/sh, -c, "echo $MEDIC_UNIT >> \#(notified)"]"#)
+        })
+        #expect(try String(contentsOfFile: directory + "/escalate.yaml", encoding: .utf8).contains(notified))
+        daemon = try DaemonProcess(in: sandbox, config: path, stateDirectory: state, arguments: ["--playbooks", directory])
+        let slo = try MedicBinary.run(["slo", "--json", "--config", path, "--state-dir", state])
+        #expect(slo.standardOutput.contains("\"exhausted\""), "the budget must be exhausted for this test to mean anything: \(slo.standardOutput)")
+        try await Task.sleep(for: .seconds(12))  // two SLO evaluations and several heartbeats
+        #expect(daemon.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: notified), "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(!daemon.log.all.contains { $0.contains("escalat") && $0.contains(name) })
     }
 
     @Test("SIGTERM during a long verification: medic run exits 0 within the drain timeout plus 5 s and leaves the correction open for the next start")
@@ -193,7 +193,7 @@ struct NoHarmTests {
         let flag = sandbox.runtimeDirectory + "/\(name).ok"
         try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sh -c 'test -e \(flag) || exit 3; exec sleep infinity'\n"])
         _ = try sandbox.systemctl("start", name)
-        #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+        #expect(try await eventually(10) { try show("ActiveState", name, in: sandbox) == "failed" })
         _ = FileManager.default.createFile(atPath: flag, contents: nil)
         let long = """
             name: long-verify
@@ -206,7 +206,7 @@ struct NoHarmTests {
         let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: state,
                                        arguments: ["--playbooks", directory, "--drain-timeout", "2s"])
         #expect(daemon.waitForLog("correcting \(name) with long-verify") != nil, "\(daemon.log.all.joined(separator: "\n"))")
-        #expect(try waitUntil(10) { try show("SubState", name, in: sandbox) == "running" })
+        #expect(try await eventually(10) { try show("SubState", name, in: sandbox) == "running" })
         let stopped = Date()
         #expect(daemon.stop() == 0)
         let took = Date().timeIntervalSince(stopped)
@@ -281,7 +281,7 @@ struct NoHarmTests {
         let name = uniqueUnit("ctrl-c")
         try sandbox.install(units: [name: "[Service]\nMemoryMax=256M\nExecStart=/bin/false\n"])
         _ = try sandbox.systemctl("start", name)
-        #expect(try waitUntil(10) { try show("ActiveState", name, in: sandbox) == "failed" })
+        #expect(try await eventually(10) { try show("ActiveState", name, in: sandbox) == "failed" })
         let slow = "name: more-memory\ntrigger: failure\nsteps:\n  - set-property: {name: MemoryMax, value: 512M}\n  - restart\nverify: {healthy-for: 1m, within: 2m}\n"
         let directory = try playbooks(in: sandbox, only: [], extra: ["slow.yaml": slow])
         let state = sandbox.runtimeDirectory + "/state"
