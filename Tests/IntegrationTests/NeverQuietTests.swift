@@ -53,7 +53,7 @@ struct NeverQuietTests {
         let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
         // A first correction opens the connection used for actions.
         kill(try sandbox.mainPID(of: name), SIGKILL)
-        #expect(daemon.waitForLog("correction #", "of \(name)", "recovered") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(await daemon.awaitLog("correction #", "of \(name)", "recovered") != nil, "\(daemon.log.all.joined(separator: "\n"))")
         try await restartBus(sandbox, downFor: 3)
         #expect(await eventually(30) { daemon.log.all.filter { $0.contains("watching 1 units") }.count >= 2 }, "\(daemon.log.all.joined(separator: "\n"))")
         kill(try sandbox.mainPID(of: name), SIGKILL)
@@ -73,14 +73,14 @@ struct NeverQuietTests {
         _ = try sandbox.systemctl("start", name)
         #expect(try await eventually(10) { try show("ActiveState", name, in: sandbox) == "failed" })
         _ = FileManager.default.createFile(atPath: flag, contents: nil)
-        let long = "name: long-verify\ntrigger: failure\nsteps: [restart]\nverify: {healthy-for: 6s, within: 6s}\nguard: {cooldown: 1h}\n"
+        let long = "name: long-verify\ntrigger: failure\nsteps: [restart]\nverify: {healthy-for: 20s, within: 20s}\nguard: {cooldown: 1h}\n"
         let paths = try files(sandbox, watch: [name], playbooks: ["long.yaml": long])
         let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
-        #expect(daemon.waitForLog("correcting \(name) with long-verify") != nil)
+        #expect(await daemon.awaitLog("correcting \(name) with long-verify") != nil)
         #expect(try await eventually(10) { try show("SubState", name, in: sandbox) == "running" })
         // Down for longer than the verification may take: it must end anyway, by its deadline.
         try #require(try sandbox.systemctl("stop", "dbus.socket", "dbus.service").succeeded)
-        let closed = daemon.waitForLog("correction #", "of \(name) with long-verify:", timeout: 20)
+        let closed = await daemon.awaitLog("correction #", "of \(name) with long-verify:", timeout: 40)
         _ = try sandbox.systemctl("start", "dbus.socket")
         #expect(daemon.stop() == 0)
         #expect(closed?.contains("interrupted") == true, "\(daemon.log.all.joined(separator: "\n"))")
@@ -89,7 +89,7 @@ struct NeverQuietTests {
         let steps = try await store.steps(of: correction.id)
         let verificationStarted = try #require(steps.last?.endedAt)
         let ended = try #require(correction.endedAt)
-        #expect(ended - verificationStarted <= 6 + 1.5, "verification took \(ended - verificationStarted) s")
+        #expect(ended - verificationStarted <= 20 + 1.5, "verification took \(ended - verificationStarted) s")
         #expect(correction.state == "interrupted")
         // An interruption teaches nothing about the playbook.
         let stats = try MedicBinary.run(["stats", "--json", "--config", paths.config, "--state-dir", paths.state])
@@ -138,7 +138,7 @@ struct NeverQuietTests {
         let slow = "name: slow-fix\ntrigger: failure\nsteps: [{wait: 1m}, restart]\nverify: {healthy-for: 1s, within: 10s}\n"
         var paths = try files(sandbox, watch: [old], playbooks: ["slow.yaml": slow], extra: "corrections: {max-concurrent: 1}\n")
         var daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
-        #expect(daemon.waitForLog("correcting \(old) with slow-fix") != nil)
+        #expect(await daemon.awaitLog("correcting \(old) with slow-fix") != nil)
         let store = try MedicStore(path: paths.state + "/medic.db")
         var open: [StoredCorrection] = []
         for _ in 0..<400 where open.isEmpty {
@@ -156,9 +156,9 @@ struct NeverQuietTests {
         _ = FileManager.default.createFile(atPath: freshFlag, contents: nil)
         paths = try files(sandbox, watch: [fresh], playbooks: ["slow.yaml": slow, "restart.yaml": Self.restartQuick], extra: "corrections: {max-concurrent: 1}\n")
         daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
-        let resolved = daemon.waitForLog("interrupted correction #", "of \(old)", timeout: 20)
+        let resolved = await daemon.awaitLog("interrupted correction #", "of \(old)", timeout: 20)
         #expect(resolved != nil, "\(daemon.log.all.joined(separator: "\n"))")
-        #expect(daemon.waitForLog("correction #", "of \(fresh) with restart-quick:", timeout: 30)?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(await daemon.awaitLog("correction #", "of \(fresh) with restart-quick:", timeout: 30)?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(daemon.stop() == 0)
         #expect(try await store.corrections(openOnly: true).isEmpty)
     }
@@ -192,7 +192,7 @@ struct NeverQuietTests {
         // Five at once: held whole, alerted once, nothing sent to systemd for them.
         let burst = Array(workers[0..<5])
         try #require(try sandbox.run(["systemctl", "--user", "kill", "-s", "KILL"] + burst).succeeded)
-        let warning = daemon.waitForLog("mass-failure hold:", timeout: 20)
+        let warning = await daemon.awaitLog("mass-failure hold:", timeout: 20)
         #expect(warning?.contains("5 of 8 watched units began failing together") == true, "\(daemon.log.all.joined(separator: "\n"))")
         for unit in burst { #expect(warning?.contains(unit) == true) }
         try await Task.sleep(for: .seconds(5))
@@ -215,7 +215,7 @@ struct NeverQuietTests {
 
         // A person brings three back: the hold ends and the two still failing are corrected.
         try #require(try sandbox.systemctl("start", burst[0], burst[1], burst[2]).succeeded)
-        #expect(daemon.waitForLog("mass-failure hold ended", timeout: 20) != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(await daemon.awaitLog("mass-failure hold ended", timeout: 20) != nil, "\(daemon.log.all.joined(separator: "\n"))")
         let fourth = await recovered(burst[3]), fifth = await recovered(burst[4])
         let stragglers = fourth && fifth
         #expect(stragglers, "\(daemon.log.all.joined(separator: "\n"))")

@@ -111,7 +111,7 @@ struct NoHarmTests {
         let monitor = try BusJobMonitor(sandbox)
         let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: sandbox.runtimeDirectory + "/state",
                                        arguments: ["--playbooks", directory])
-        let held = daemon.waitForLog("not correcting \(name)", timeout: 20)
+        let held = await daemon.awaitLog("not correcting \(name)", timeout: 20)
         #expect(held?.contains("stop-start would stop transient \(name), which unloads it") == true, "\(daemon.log.all.joined(separator: "\n"))")
         try await Task.sleep(for: .seconds(3))
         #expect(daemon.stop() == 0)
@@ -136,10 +136,10 @@ struct NoHarmTests {
         let monitor = try BusJobMonitor(sandbox)
         let state = sandbox.runtimeDirectory + "/state"
         let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: state, arguments: ["--playbooks", directory])
-        #expect(daemon.waitForLog("correcting \(name) with slow-restart") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(await daemon.awaitLog("correcting \(name) with slow-restart") != nil, "\(daemon.log.all.joined(separator: "\n"))")
         _ = try sandbox.systemctl("reset-failed", name)
         #expect(try show("LoadState", name, in: sandbox) == "not-found")
-        let closed = daemon.waitForLog("correction #", "of \(name) with slow-restart:", timeout: 15)
+        let closed = await daemon.awaitLog("correction #", "of \(name) with slow-restart:", timeout: 15)
         #expect(closed?.contains("abandoned") == true, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(daemon.stop() == 0)
         #expect(!monitor.calls(on: name).contains { $0.member != "ResetFailedUnit" }, "\(monitor.calls(on: name))")
@@ -205,7 +205,7 @@ struct NoHarmTests {
         let state = sandbox.runtimeDirectory + "/state"
         let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: state,
                                        arguments: ["--playbooks", directory, "--drain-timeout", "2s"])
-        #expect(daemon.waitForLog("correcting \(name) with long-verify") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(await daemon.awaitLog("correcting \(name) with long-verify") != nil, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(try await eventually(10) { try show("SubState", name, in: sandbox) == "running" })
         let stopped = Date()
         #expect(daemon.stop() == 0)

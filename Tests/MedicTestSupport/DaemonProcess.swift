@@ -27,6 +27,17 @@ public final class DaemonProcess: @unchecked Sendable {
         log.waitFor(timeout: timeout) { line in texts.allSatisfy(line.contains) }?.line
     }
 
+    /// Like `waitForLog`, for async tests: suspends between looks instead of blocking one of the
+    /// cooperative pool's few threads.
+    public func awaitLog(_ texts: String..., timeout: Double = 30) async -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let line = log.all.first(where: { line in texts.allSatisfy(line.contains) }) { return line }
+            if Date() >= deadline { return nil }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// SIGTERM, then waits for the exit status.
     @discardableResult
     public func stop() -> Int32 {
