@@ -73,14 +73,14 @@ struct NeverQuietTests {
         _ = try sandbox.systemctl("start", name)
         #expect(try await eventually(10) { try show("ActiveState", name, in: sandbox) == "failed" })
         _ = FileManager.default.createFile(atPath: flag, contents: nil)
-        let long = "name: long-verify\ntrigger: failure\nsteps: [restart]\nverify: {healthy-for: 20s, within: 20s}\nguard: {cooldown: 1h}\n"
+        let long = "name: long-verify\ntrigger: failure\nsteps: [restart]\nverify: {healthy-for: 90s, within: 90s}\nguard: {cooldown: 1h}\n"
         let paths = try files(sandbox, watch: [name], playbooks: ["long.yaml": long])
         let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
         #expect(await daemon.awaitLog("correcting \(name) with long-verify") != nil)
-        #expect(try await eventually(10) { try show("SubState", name, in: sandbox) == "running" })
-        // Down for longer than the verification may take: it must end anyway, by its deadline.
+        // The bus goes away as the correction begins and stays away for longer than the verification
+        // may take (90 s, so that a slow machine cannot finish it first): it must end anyway, by its deadline.
         try #require(try sandbox.systemctl("stop", "dbus.socket", "dbus.service").succeeded)
-        let closed = await daemon.awaitLog("correction #", "of \(name) with long-verify:", timeout: 40)
+        let closed = await daemon.awaitLog("correction #", "of \(name) with long-verify:", timeout: 180)
         _ = try sandbox.systemctl("start", "dbus.socket")
         #expect(daemon.stop() == 0)
         #expect(closed?.contains("interrupted") == true, "\(daemon.log.all.joined(separator: "\n"))")
@@ -89,7 +89,7 @@ struct NeverQuietTests {
         let steps = try await store.steps(of: correction.id)
         let verificationStarted = try #require(steps.last?.endedAt)
         let ended = try #require(correction.endedAt)
-        #expect(ended - verificationStarted <= 20 + 1.5, "verification took \(ended - verificationStarted) s")
+        #expect(ended - verificationStarted <= 90 + 1.5, "verification took \(ended - verificationStarted) s")
         #expect(correction.state == "interrupted")
         // An interruption teaches nothing about the playbook.
         let stats = try MedicBinary.run(["stats", "--json", "--config", paths.config, "--state-dir", paths.state])
@@ -135,7 +135,7 @@ struct NeverQuietTests {
         let freshFlag = try flagged(fresh, in: sandbox)
         _ = try sandbox.systemctl("start", old)
         #expect(try await eventually(10) { try show("ActiveState", old, in: sandbox) == "failed" })
-        let slow = "name: slow-fix\ntrigger: failure\nsteps: [{wait: 1m}, restart]\nverify: {healthy-for: 1s, within: 10s}\n"
+        let slow = "name: slow-fix\ntrigger: failure\nsteps: [{wait: 10m}, restart]\nverify: {healthy-for: 1s, within: 10s}\n"
         var paths = try files(sandbox, watch: [old], playbooks: ["slow.yaml": slow], extra: "corrections: {max-concurrent: 1}\n")
         var daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
         #expect(await daemon.awaitLog("correcting \(old) with slow-fix") != nil)

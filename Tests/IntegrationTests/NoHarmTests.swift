@@ -128,7 +128,7 @@ struct NoHarmTests {
         let slow = """
             name: slow-restart
             trigger: failure
-            steps: [{wait: 30s}, restart]
+            steps: [{wait: 5m}, restart]
             verify: {healthy-for: 1s, within: 5s}
             """
         let directory = try playbooks(in: sandbox, only: [], extra: ["slow.yaml": slow])
