@@ -51,6 +51,8 @@ public actor CorrectionService {
     /// Nothing is decided before the watcher's first snapshot is complete: until then the watched set
     /// (the denominator of the mass-failure share) is not known.
     var snapshotSeen = false
+    /// Set when shutdown begins: nothing new is started while running corrections drain.
+    var stopping = false
     var latest: [String: UnitHealth] = [:]
     /// Corrections a crash left open, by unit: resolved when the unit is first seen again.
     var interrupted: [String: StoredCorrection] = [:]
@@ -178,6 +180,9 @@ public actor CorrectionService {
     /// those still running then are left open in the history, and the next start finishes them as
     /// after a crash (verified, or undone from their record).
     public func drain(timeout: Double) async {
+        stopping = true
+        for task in rechecks.values { task.cancel() }
+        rechecks = [:]
         let deadline = ContinuousClock.now + .seconds(timeout)
         if !tasks.isEmpty {
             logger.notice("stopping: waiting up to \(Int(timeout)) s for \(running.count + escalating.count) running correction(s) to finish")
@@ -235,7 +240,7 @@ public actor CorrectionService {
     }
 
     func consider(_ unit: UnitHealth) async {
-        guard snapshotSeen else { return }
+        guard snapshotSeen, !stopping else { return }
         let (burst, change) = bursts.verdict(for: unit.name, watched: unprotected.count, now: clock.now())
         if let change { report(change) }
         switch burst {
