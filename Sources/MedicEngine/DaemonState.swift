@@ -44,7 +44,8 @@ public struct DaemonState: Codable, Sendable, Equatable {
     /// Whether it describes a daemon that is running now: not stopped, its process alive, and its
     /// heartbeat recent.
     public func isLive(now: Double, heartbeatInterval: Double = 2) -> Bool {
-        stoppedAt == nil && kill(pid, 0) == 0 && now - heartbeat < max(10, heartbeatInterval * 5)
+        // EPERM: the process exists but belongs to another user (a root daemon read by an operator).
+        stoppedAt == nil && (kill(pid, 0) == 0 || errno == EPERM) && now - heartbeat < max(10, heartbeatInterval * 5)
     }
 
     /// One line for `medic status`.

@@ -71,7 +71,7 @@ public struct SupervisorService: Service {
             await Task { await corrections.drain(timeout: timeout) }.value
         }
         try await Self.finish(recorder)
-        await writeState(startedAt: startedAt, stopped: true)
+        await writeState(startedAt: startedAt, stopped: true, decisions: await corrections?.decisions())
         logger.notice("stopped; history written")
     }
 
@@ -140,10 +140,10 @@ public struct SupervisorService: Service {
     /// The heartbeat: writes what is pending, lets corrections look again, evaluates SLOs, and then
     /// (having done that work) pings systemd's watchdog, at least twice per WatchdogSec.
     /// Writes the daemon's live state for `medic status` and `medic explain`.
-    private func writeState(startedAt: Double, stopped: Bool = false) async {
+    private func writeState(startedAt: Double, stopped: Bool = false, decisions: CorrectionDecisions?) async {
         guard let statePath else { return }
         let now = clock.now()
-        let decisions = await corrections?.decisions() ?? CorrectionDecisions(running: [], escalating: [], hold: nil, notCorrecting: [:], limits: .init(CorrectionLimits()))
+        let decisions = decisions ?? CorrectionDecisions(running: [], escalating: [], hold: nil, notCorrecting: [:], limits: .init(CorrectionLimits()))
         let state = DaemonState(pid: getpid(), startedAt: startedAt, heartbeat: now, stoppedAt: stopped ? now : nil, watching: await status.watching, decisions: decisions)
         do { try state.write(to: statePath) } catch { logger.error("cannot write \(statePath): \(error)") }
     }
@@ -174,10 +174,10 @@ public struct SupervisorService: Service {
             } catch {
                 logger.error("cannot write history: \(error)")
             }
-            await writeState(startedAt: startedAt)
+            let decisions = await corrections?.decisions()
+            await writeState(startedAt: startedAt, decisions: decisions)
             notifier.watchdog()
-            let held = await corrections?.decisions().hold?.units.count ?? 0
-            let text = await status.text(runningCorrections: await corrections?.runningCount ?? 0, heldUnits: held)
+            let text = await status.text(runningCorrections: decisions?.running.count ?? 0, heldUnits: decisions?.hold?.units.count ?? 0)
             if text != lastStatus {
                 notifier.status(text)
                 lastStatus = text

@@ -111,6 +111,7 @@ struct WatchSession {
     /// transient states of a restart cycle inside one batch do not become transitions.
     mutating func apply(_ batch: [BusSignal]) async throws(BusError) {
         var changed: [String: UnitSnapshot] = [:]
+        var changedPaths: [String: String] = [:]
         var order: [String] = []
         var refetch: Set<String> = []
         var removed: [(name: String, path: String)] = []
@@ -128,6 +129,7 @@ struct WatchSession {
                 snapshot.apply(properties, clock: watcher.clock)
                 if changed[name] == nil { order.append(name) }
                 changed[name] = snapshot
+                changedPaths[name] = path
                 if invalidated.contains(where: UnitSnapshot.healthProperties.contains) { refetch.insert(path) }
             case .unitNew(let name, let path):
                 if UnitPattern.any(watcher.patterns, match: name), model.snapshot(of: name) == nil, changed[name] == nil {
@@ -155,7 +157,7 @@ struct WatchSession {
         let now = watcher.clock.now()
         for name in order {
             guard var snapshot = changed[name] else { continue }
-            if snapshot.failureIsInControlCommand, snapshot.controlFailure == nil, let manager, let path = paths.first(where: { $0.value == name })?.key {
+            if snapshot.failureIsInControlCommand, snapshot.controlFailure == nil, let manager, let path = changedPaths[name] {
                 snapshot = try await loader.withControlDetail([.init(path: path, snapshot: snapshot)], from: manager).first?.snapshot ?? snapshot
             }
             await update(snapshot, at: now)
@@ -193,10 +195,9 @@ extension WatchSession {
     /// Whether the manager answers that it has no such unit loaded.
     static func isGone(_ name: String, manager: SystemdManager) async -> Bool {
         do {
-            _ = try await manager.unitPath(name)
-            return false
+            return try await manager.loadedUnitPath(name) == nil
         } catch {
-            return error.name == "org.freedesktop.systemd1.NoSuchUnit"
+            return false  // no answer (a reexec in progress) is not an answer that it is gone
         }
     }
 }

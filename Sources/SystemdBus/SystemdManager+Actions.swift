@@ -40,4 +40,14 @@ extension SystemdManager {
         }
         return path
     }
+
+    /// The object path of a loaded unit, or nil when the manager answers that it has no such unit
+    /// (other failures, such as a manager re-executing, are thrown: they say nothing about the unit).
+    public func loadedUnitPath(_ name: String) async throws(BusError) -> String? {
+        do {
+            return try await unitPath(name)
+        } catch where error.name == "org.freedesktop.systemd1.NoSuchUnit" {
+            return nil
+        }
+    }
 }

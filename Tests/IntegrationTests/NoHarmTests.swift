@@ -216,7 +216,7 @@ struct NoHarmTests {
         #expect(corrections.map(\.state) == ["open"], "finished by the next start, as after a crash")
     }
 
-    @Test("medic heal on a healthy unit or a unit that does not exist: one line, exit 1, nothing recorded")
+    @Test("medic heal on a healthy unit or a unit that does not exist: one line, exit 1, nothing recorded; --force heals anyway")
     func healNothing() async throws {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
         defer { sandbox.stop() }
@@ -224,7 +224,8 @@ struct NoHarmTests {
             let name = uniqueUnit("fine")
             try sandbox.install(units: [name: "[Service]\nExecStart=/bin/sleep infinity\n"])
             _ = try sandbox.systemctl("start", name)
-            let directory = try playbooks(in: sandbox, only: ["restart-failed.yaml"])
+            let quick = "name: quick-restart\nsteps: [restart]\nverify: {healthy-for: 1s, within: 10s}\n"
+            let directory = try playbooks(in: sandbox, only: ["restart-failed.yaml"], extra: ["quick.yaml": quick])
             let state = sandbox.runtimeDirectory + "/state"
             let monitor = try BusJobMonitor(sandbox)
             let healthy = try MedicBinary.run(["heal", "--bus-address", sandbox.busAddress, "--state-dir", state, "--playbooks", directory, name], in: sandbox)
@@ -236,9 +237,12 @@ struct NoHarmTests {
             #expect(absent.standardError.contains("\(missing): no such unit"), "\(absent.standardError)")
             #expect(absent.standardError.split(separator: "\n").count == 1)
             #expect(monitor.calls(on: name).isEmpty && monitor.calls(on: missing).isEmpty)
-            if FileManager.default.fileExists(atPath: state + "/medic.db") {
-                #expect(try await MedicStore(path: state + "/medic.db").corrections().isEmpty)
-            }
+            // --force runs a playbook anyway: one restart, verified.
+            let forced = try MedicBinary.run(["heal", "--bus-address", sandbox.busAddress, "--state-dir", state, "--playbooks", directory, "--force", name], in: sandbox)
+            #expect(forced.status == 0, "\(forced.standardOutput)\(forced.standardError)")
+            #expect(forced.standardOutput.contains("outcome: recovered"), "\(forced.standardOutput)")
+            #expect(monitor.calls(on: name).map(\.member) == ["RestartUnit"])
+            #expect(try await MedicStore(path: state + "/medic.db").corrections().map(\.state) == ["recovered"], "only the forced heal is recorded")
         }
     }
 

@@ -161,6 +161,17 @@ struct HealthClassifierTests {
         #expect(failed(ago: 0.01, policy: "always", result: "start-limit-hit").health == .failed)
     }
 
+    /// One automatic restart cycle (`number` seconds after now - 100): a crash with exit status 1,
+    /// auto-restart, then running again under a new invocation.
+    func restart(_ s: inout UnitSnapshot, number i: Int, into history: inout RestartHistory, policy: HealthPolicy) {
+        s.result = "exit-code"; s.execMainCode = 1; s.execMainStatus = 1
+        s.subState = "auto-restart"; s.activeState = "activating"
+        history.observe(s, at: now - 100 + Double(i), policy: policy)
+        s.subState = "running"; s.activeState = "active"; s.result = "success"
+        s.invocationID = "id\(i)"; s.restartCount = UInt32(i)
+        history.observe(s, at: now - 100 + Double(i), policy: policy)
+    }
+
     @Test("restarts in the window make a unit flapping, then a crash loop, and it recovers as they age out")
     func flappingThresholds() {
         var history = RestartHistory()
@@ -168,12 +179,7 @@ struct HealthClassifierTests {
         var s = unit("active", "running") { $0.restartCount = 0 }
         history.observe(s, at: now - 100, policy: policy)
         for i in 1...5 {
-            s.result = "exit-code"; s.execMainCode = 1; s.execMainStatus = 1
-            s.subState = "auto-restart"; s.activeState = "activating"
-            history.observe(s, at: now - 100 + Double(i), policy: policy)
-            s.subState = "running"; s.activeState = "active"; s.result = "success"
-            s.invocationID = "id\(i)"; s.restartCount = UInt32(i)
-            history.observe(s, at: now - 100 + Double(i), policy: policy)
+            restart(&s, number: i, into: &history, policy: policy)
             let v = classifier.classify(s, restarts: history, now: now, lookup: { _ in nil })
             switch i {
             case 1, 2: #expect(v.health == .healthy)
@@ -198,14 +204,7 @@ struct HealthClassifierTests {
         let policy = HealthPolicy()
         var s = unit("active", "running") { $0.restartCount = 0; $0.restartPolicy = "always"; $0.restartDelayMicros = 100_000 }
         history.observe(s, at: now - 100, policy: policy)
-        for i in 1...6 {
-            s.result = "exit-code"; s.execMainCode = 1; s.execMainStatus = 1
-            s.subState = "auto-restart"; s.activeState = "activating"
-            history.observe(s, at: now - 100 + Double(i), policy: policy)
-            s.subState = "running"; s.activeState = "active"; s.result = "success"
-            s.invocationID = "id\(i)"; s.restartCount = UInt32(i)
-            history.observe(s, at: now - 100 + Double(i), policy: policy)
-        }
+        for i in 1...6 { restart(&s, number: i, into: &history, policy: policy) }
         // The instant "failed" before systemd's next automatic restart is systemd at work.
         var crashed = s
         crashed.activeState = "failed"; crashed.subState = "failed"; crashed.result = "exit-code"

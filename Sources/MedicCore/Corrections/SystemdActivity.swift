@@ -12,18 +12,12 @@ public enum SystemdActivity {
         let transitional = ["activating", "deactivating", "reloading"].contains(s.activeState)
         if let policy = s.restartPolicy, policy != "no", s.type == .service {
             let restarting = s.hasJob || s.subState == "auto-restart" || unit.verdict.cause == .restarting || transitional
-                || s.activeState == "active" || awaitsRestart(s, now: now, restartGrace: restartGrace)
+                || s.activeState == "active" || now < s.automaticRestartDeadline(grace: restartGrace) ?? -.infinity
             if restarting { return "systemd restarts \(s.name) itself when it fails (Restart=\(policy)); Medic leaves it to systemd" }
         }
         if s.hasJob { return "systemd has a job queued for \(s.name)" }
         if s.subState == "auto-restart" || unit.verdict.cause == .restarting { return "systemd is restarting \(s.name) itself" }
         if transitional { return "\(s.name) is \(s.activeState)" }
         return nil
-    }
-
-    /// A failed unit whose Restart= policy applies, within RestartSec plus the grace.
-    private static func awaitsRestart(_ s: UnitSnapshot, now: Double, restartGrace: Double) -> Bool {
-        guard s.activeState == "failed", s.restartPolicyApplies, let since = s.stateChangeMicros.map({ Double($0) / 1_000_000 }) else { return false }
-        return now < since + Double(s.restartDelayMicros ?? 100_000) / 1_000_000 + restartGrace
     }
 }

@@ -50,9 +50,7 @@ public struct HealthClassifier: Sendable {
     /// systemd marks a unit failed for an instant before its `Restart=` policy restarts it: within
     /// RestartSec plus a grace period that is "restarting", not yet "failed".
     private func pendingAutoRestart(_ unit: UnitSnapshot, now: Double) -> HealthVerdict? {
-        guard unit.restartPolicyApplies, let since = unit.stateChangeMicros.map({ Double($0) / 1_000_000 }) else { return nil }
-        let deadline = since + Double(unit.restartDelayMicros ?? 100_000) / 1_000_000 + policy.restartGrace
-        guard now < deadline else { return nil }
+        guard let deadline = unit.automaticRestartDeadline(grace: policy.restartGrace), now < deadline else { return nil }
         return HealthVerdict(.degraded, "restarting after \(FailureDescription.describe(unit)) (Restart=\(unit.restartPolicy ?? ""))", cause: .restarting, recheckAt: deadline)
     }
 

@@ -59,6 +59,13 @@ public struct UnitSnapshot: Sendable, Equatable {
         }
     }
 
+    /// When systemd's own restart of a unit that failed with its `Restart=` policy applying is due, plus
+    /// `grace` seconds (RestartSec= counts from the state change); nil when no such restart is coming.
+    public func automaticRestartDeadline(grace: Double) -> Double? {
+        guard activeState == "failed", restartPolicyApplies, let since = stateChangeMicros.map({ Double($0) / 1_000_000 }) else { return nil }
+        return since + Double(restartDelayMicros ?? 100_000) / 1_000_000 + grace
+    }
+
     /// The key that changes on every start: the invocation ID, else the main process start time.
     public var startKey: String? {
         if let invocationID, !invocationID.isEmpty, invocationID.contains(where: { $0 != "0" }) { return invocationID }

@@ -353,12 +353,13 @@ public actor CorrectionService {
             let recovery = report.recoverySeconds(healthyFor: plan.playbook.verify.healthyFor)
             await close(id, state: outcome.rawValue, detail: detail, at: report.ended, recoverySeconds: recovery)
             if outcome == .abandoned { pausedUntil[plan.unit] = clock.now() + 10 }
-            let counted = outcome.isLearnedFrom && !escalation && !plan.playbook.notifiesOnly
+            // Escalations (notify steps only) end `escalated` or `dry-run`: never learned from.
+            let counted = outcome.isLearnedFrom
             if counted {
                 statistics.record(PastCorrection(unit: plan.unit, playbook: plan.playbook.name, signature: intent.signature, outcome: outcome,
                                                  startedAt: intent.startedAt, endedAt: report.ended, recoverySeconds: recovery))
             }
-            if counted || outcome == .dryRun, let original = planner.playbooks.first(where: { $0.name == plan.playbook.name }) {
+            if !escalation, counted || outcome == .dryRun, let original = planner.playbooks.first(where: { $0.name == plan.playbook.name }) {
                 var guardState = guards[plan.unit]?[original.name] ?? GuardState()
                 guardState.record(start: report.started, end: report.ended, succeeded: outcome == .recovered || outcome == .dryRun, guard: original.guardrails)
                 guards[plan.unit, default: [:]][original.name] = guardState

@@ -52,12 +52,7 @@ public struct BusUnitActions: UnitActions {
     }
 
     public func snapshot(of unit: String) async throws -> UnitSnapshot? {
-        let path: String
-        do {
-            path = try await runner.manager.unitPath(unit)
-        } catch where error.name == "org.freedesktop.systemd1.NoSuchUnit" {
-            return nil
-        }
+        guard let path = try await runner.manager.loadedUnitPath(unit) else { return nil }
         return UnitSnapshot(properties: try await runner.manager.properties(of: path, keeping: UnitSnapshot.healthProperties))
     }
 }
