@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         // libsystemd (sd-bus, sd-journal) as a system library; no code of ours in C.
@@ -25,7 +27,7 @@ let package = Package(
         // The only module that speaks sd-bus.
         .target(name: "SystemdBus", dependencies: ["CSystemd"]),
         // The only module that reads the journal.
-        .target(name: "SystemdJournal", dependencies: ["CSystemd"]),
+        .target(name: "SystemdJournal", dependencies: ["CSystemd", "MedicCore"]),
         // Pure logic: unit model, health classification. No I/O.
         .target(name: "MedicCore"),
         // medic.yaml into MedicCore's policies, with errors that name file, line and field.
@@ -45,6 +47,8 @@ let package = Package(
                 "MedicCore", "MedicConfig", "MedicStore", "SystemdBus", "SystemdJournal", "ProcessRunner",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // Child processes from argv lists (posix_spawn + waitpid), for commands and the sandbox.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MedicEngine
+import MedicStore
 import SystemdJournal
 
 /// The `medic` command line: one subcommand per verb.
@@ -10,7 +11,7 @@ struct MedicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "medic",
         abstract: "A self-healing supervisor for systemd units.",
-        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, InstallCommand.self, UninstallCommand.self, DemoCommand.self]
+        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, ConfigCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, InstallCommand.self, UninstallCommand.self, DemoCommand.self]
     )
 
     static func main() async {
@@ -37,9 +38,26 @@ struct MedicCommand: AsyncParsableCommand {
         } catch let failure as MedicFailure {
             Output.error(failure.message)
             Foundation.exit(1)
+        } catch where StoreFailure.isDatabaseError(error) {
+            // A store that breaks while being read (a corrupt page, a full disk): one line, not a dump.
+            let path = StateOptions.storePath(stateDirectory: Self.stateDirectoryArgument())
+            Output.error(StoreFailure.describe(error, store: path))
+            Foundation.exit(1)
         } catch {
             exit(withError: error)
         }
+    }
+}
+
+extension MedicCommand {
+    /// The `--state-dir` given on the command line, if any (for naming the store in an error).
+    static func stateDirectoryArgument() -> String? {
+        let arguments = CommandLine.arguments
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--state-dir", index + 1 < arguments.count { return arguments[index + 1] }
+            if argument.hasPrefix("--state-dir=") { return String(argument.dropFirst("--state-dir=".count)) }
+        }
+        return nil
     }
 }
 

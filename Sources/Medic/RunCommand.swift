@@ -31,12 +31,12 @@ struct RunCommand: AsyncParsableCommand {
             throw MedicFailure("--drain-timeout: expected a duration such as 30s or 1m, got '\(drainTimeout)'")
         }
         let configuration = try state.configuration()
-        let store = try state.openStore()
+        let store = try state.openDaemonStore()
         var logger = Logger(label: "medic")
         logger[metadataKey: "medic.dry-run"] = dryRun ? "true" : "false"
         let address = manager.address
         let live = LiveConfiguration(configuration)
-        var supervisor = SupervisorService(address: address, store: store, configuration: live, logger: logger)
+        var supervisor = SupervisorService(address: address, store: store, configuration: live, logger: logger, storePath: state.storePath)
         let paths = playbookSearchPaths()
         let playbooks = try loadPlaybooks(paths)
         var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
@@ -78,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         var problems: [String] = []
         var configuration: MedicConfiguration?
         do {
-            configuration = try ConfigLoader.load(explicitPath: configPath, isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment)
+            configuration = try ConfigLoader.load(explicitPath: configPath, isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment, trustedOwner: RunCommand.trustedOwner)
         } catch {
             problems.append("invalid configuration: \(error)")
         }

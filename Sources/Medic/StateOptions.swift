@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MedicConfig
 import MedicStore
+import MedicCore
 
 /// Where Medic's configuration and history live, shared by `run`, `slo` and `status`.
 struct StateOptions: ParsableArguments {
@@ -14,7 +15,7 @@ struct StateOptions: ParsableArguments {
     /// The configuration, or a one-line error naming file, line and field.
     func configuration() throws -> MedicConfiguration {
         do {
-            return try ConfigLoader.load(explicitPath: configPath, isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment)
+            return try ConfigLoader.load(explicitPath: configPath, isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment, trustedOwner: RunCommand.trustedOwner)
         } catch {
             throw MedicFailure("invalid configuration: \(error)")
         }
@@ -36,18 +37,38 @@ struct StateOptions: ParsableArguments {
         return directory + "/medic.db"
     }
 
-    /// Opens the store for writing (the daemon), creating it if needed.
+    /// Opens the store for writing (heal, stats --reset), creating it if needed.
     func openStore() throws -> MedicStore {
         do {
             return try MedicStore(path: storePath)
         } catch {
-            throw MedicFailure("cannot open the history store \(storePath): \(error)")
+            throw MedicFailure(StoreFailure.describe(error, store: storePath))
         }
     }
 
-    /// Opens an existing store for reading, or nil when there is none yet.
+    /// Opens the daemon's store: a corrupt one is moved aside for a fresh one (said on stderr, as an
+    /// error), and loosened permissions are tightened (said too).
+    func openDaemonStore() throws -> MedicStore {
+        do {
+            let opening = try MedicStore.openForDaemon(path: storePath)
+            for note in opening.notes { Output.error(note) }
+            if let target = opening.movedAside {
+                Output.error("the history store \(storePath) is corrupt (\(opening.corruption ?? "unreadable")): moved aside to \(target) (kept for inspection); starting a fresh store")
+            }
+            return opening.store
+        } catch {
+            throw MedicFailure(error.message)
+        }
+    }
+
+    /// Opens an existing store for reading only, or nil when there is none yet; a store that cannot
+    /// be read (corrupt, unreadable) is one line of error.
     func existingStore() throws -> MedicStore? {
         guard FileManager.default.fileExists(atPath: storePath) else { return nil }
-        return try openStore()
+        do {
+            return try MedicStore(readingFrom: storePath)
+        } catch {
+            throw MedicFailure(error.message)
+        }
     }
 }

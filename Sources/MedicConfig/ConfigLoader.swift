@@ -12,25 +12,27 @@ public enum ConfigLoader {
         return config + "/medic/medic.yaml"
     }
 
-    public static func load(explicitPath: String?, isRoot: Bool, environment: [String: String]) throws(ConfigError) -> MedicConfiguration {
+    /// The configuration, or its first problem. `trustedOwner` is the uid whose files are trusted
+    /// besides root's (see `TrustedFile`); nil skips the ownership checks.
+    public static func load(explicitPath: String?, isRoot: Bool, environment: [String: String], trustedOwner: uid_t?) throws(ConfigError) -> MedicConfiguration {
+        let outcome = check(explicitPath: explicitPath, isRoot: isRoot, environment: environment, trustedOwner: trustedOwner)
+        if let first = outcome.problems.first { throw first }
+        return outcome.configuration ?? MedicConfiguration()
+    }
+
+    /// Reads and checks the file, with every problem found. An absent conventional file means the
+    /// defaults; an absent explicit one is a problem.
+    public static func check(explicitPath: String?, isRoot: Bool, environment: [String: String], trustedOwner: uid_t?) -> ConfigParser.Outcome {
         let path = explicitPath ?? defaultPath(isRoot: isRoot, environment: environment)
-        guard FileManager.default.fileExists(atPath: path) else {
-            if explicitPath != nil { throw ConfigError(file: path, line: 1, column: 1, field: "", message: "no such file") }
-            return MedicConfiguration()
+        var info = stat()
+        if explicitPath == nil, lstat(path, &info) != 0, errno == ENOENT {
+            return ConfigParser.Outcome(configuration: MedicConfiguration(), problems: [])
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ConfigError(file: path, line: 1, column: 1, field: "", message: "cannot open for reading (check its permissions)")
-        }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.readToEnd() ?? Data()
+        do throws(TrustedFile.Refusal) {
+            let text = try TrustedFile.read(path, trustedOwner: trustedOwner)
+            return ConfigParser.check(text, file: path)
         } catch {
-            throw ConfigError(file: path, line: 1, column: 1, field: "", message: "cannot read: \(error)")
+            return ConfigParser.Outcome(configuration: nil, problems: [ConfigError(file: path, line: 1, column: 1, field: "", message: error.message)])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, line: 1, column: 1, field: "", message: "not UTF-8 text")
-        }
-        return try ConfigParser.parse(text, file: path)
     }
 }

@@ -64,48 +64,16 @@ public enum PlaybookLoader {
         return PlaybookSet(playbooks: playbooks, problems: problems, files: files.count)
     }
 
-    /// Opens without following links, then checks what was opened (fstat), so the file checked is the
-    /// file read.
+    /// The file's text through `TrustedFile`, or the refusal as a located problem.
     static func read(_ file: String, trustedOwner: uid_t?) -> Result<String, ConfigError> {
-        func problem(_ message: String) -> Result<String, ConfigError> {
-            .failure(ConfigError(file: file, line: 1, column: 1, field: "", message: message))
-        }
-        let fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            return problem(errno == ELOOP ? "refused: a symbolic link (point Medic at the file itself)" : "cannot open: \(String(cString: strerror(errno)))")
-        }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return problem("cannot stat: \(String(cString: strerror(errno)))") }
-        guard info.st_mode & S_IFMT == S_IFREG else { return problem("refused: not a regular file") }
-        guard info.st_size <= 1 << 20 else { return problem("refused: larger than 1 MiB") }
-        if let owner = trustedOwner {
-            if let refusal = unsafe(info, owner: owner) { return problem("refused: the file \(refusal)") }
-            var directory = (file as NSString).deletingLastPathComponent
-            if directory.isEmpty { directory = FileManager.default.currentDirectoryPath }
-            while true {
-                var dirInfo = stat()
-                // A root-owned sticky directory (/tmp) is safe above ours: nobody else can rename or
-                // remove an entry they do not own in it.
-                if stat(directory, &dirInfo) == 0, !(dirInfo.st_uid == 0 && dirInfo.st_mode & S_ISVTX != 0), let refusal = unsafe(dirInfo, owner: owner) {
-                    return problem("refused: its directory \(directory) \(refusal)")
-                }
-                let parent = (directory as NSString).deletingLastPathComponent
-                if parent == directory || parent.isEmpty { break }
-                directory = parent
+        do throws(TrustedFile.Refusal) {
+            let text = try TrustedFile.read(file, trustedOwner: trustedOwner)
+            guard !text.allSatisfy(\.isWhitespace) else {
+                return .failure(ConfigError(file: file, line: 1, column: 1, field: "", message: "the file is empty: a playbook needs at least a name and steps"))
             }
+            return .success(text)
+        } catch {
+            return .failure(ConfigError(file: file, line: 1, column: 1, field: "", message: error.message))
         }
-        guard let data = try? handle.readToEnd(), let text = String(data: data, encoding: .utf8) else {
-            return problem("cannot read it as UTF-8 text")
-        }
-        return .success(text)
-    }
-
-    /// Why a file or directory cannot be trusted, or nil.
-    private static func unsafe(_ info: stat, owner: uid_t) -> String? {
-        if info.st_uid != owner && info.st_uid != 0 { return "is owned by uid \(info.st_uid), not \(owner)" }
-        if info.st_mode & S_IWOTH != 0 { return "is writable by everyone (chmod o-w)" }
-        if info.st_mode & S_IWGRP != 0 { return "is writable by its group (chmod g-w)" }
-        return nil
     }
 }

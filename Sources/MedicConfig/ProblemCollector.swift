@@ -1,3 +1,5 @@
+import MedicCore
+
 /// Gathers every problem found in a file instead of stopping at the first, so `medic playbook check`
 /// can list them all.
 final class ProblemCollector {
@@ -15,6 +17,27 @@ final class ProblemCollector {
             problems.append(error)
             return nil
         }
+    }
+
+    /// Reads an optional field; nil when it is absent or has a problem (recorded).
+    func read<T>(_ cursor: YAMLCursor?, _ body: (YAMLCursor) throws(ConfigError) -> T) -> T? {
+        guard let cursor else { return nil }
+        return attempt { () throws(ConfigError) in try body(cursor) }
+    }
+
+    /// One pattern or a list of them, each problem recorded (nil when any had one).
+    func patterns(_ cursor: YAMLCursor) -> [UnitPattern]? {
+        let items: [YAMLCursor]
+        if case .scalar = cursor.node {
+            items = [cursor]
+        } else if let list = attempt({ () throws(ConfigError) in try cursor.sequence() }) {
+            items = list
+        } else {
+            return nil
+        }
+        let before = problems.count
+        let patterns = items.compactMap { item in attempt { () throws(ConfigError) in try item.pattern() } }
+        return problems.count == before ? patterns : nil
     }
 }
 

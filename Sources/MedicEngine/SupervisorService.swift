@@ -33,13 +33,16 @@ public struct SupervisorService: Service {
     /// Where the daemon's live state is written on every heartbeat (`DaemonState`); nil: nowhere.
     public var statePath: String?
     let status = SupervisorStatus()
+    /// Every write of the daemon goes through here when the store may refuse it (a full disk).
+    public let writes: HistoryWrites
 
-    public init(address: BusAddress, store: MedicStore, configuration: LiveConfiguration, logger: Logger, clock: WallClock = .system) {
+    public init(address: BusAddress, store: MedicStore, configuration: LiveConfiguration, logger: Logger, clock: WallClock = .system, storePath: String = "") {
         self.address = address
         self.store = store
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
+        self.writes = HistoryWrites(logger: logger, clock: clock, storePath: storePath)
     }
 
     public func run() async throws {
@@ -47,6 +50,7 @@ public struct SupervisorService: Service {
         let configuration = self.configuration
         let recorder = TimelineRecorder(store: store, clock: clock) { configuration.current.watches($0) }
         try await recorder.start()
+        await corrections?.use(writes)
         try await corrections?.start()
         let monitor = BudgetMonitor(logger: logger)
         do {
@@ -70,6 +74,7 @@ public struct SupervisorService: Service {
             let timeout = correctionDrainTimeout
             await Task { await corrections.drain(timeout: timeout) }.value
         }
+        await writes.retry()
         try await Self.finish(recorder)
         await writeState(startedAt: startedAt, stopped: true, decisions: await corrections?.decisions())
         logger.notice("stopped; history written")
@@ -106,6 +111,7 @@ public struct SupervisorService: Service {
         let corrections = self.corrections
         let clock = self.clock
         let onEvent = self.onEvent
+        let writes = self.writes
         try await watcher.run { event in
             do {
                 switch event {
@@ -128,7 +134,7 @@ public struct SupervisorService: Service {
                     logger.warning("\(text)")
                 }
             } catch {
-                logger.error("cannot record: \(error)")
+                await writes.failed(error, doing: "recording unit states")
             }
             if await status.note(event) {
                 notifier.ready(status: await status.text(runningCorrections: await corrections?.runningCount ?? 0))
@@ -145,7 +151,7 @@ public struct SupervisorService: Service {
         let now = clock.now()
         let decisions = decisions ?? CorrectionDecisions(running: [], escalating: [], hold: nil, notCorrecting: [:], limits: .init(CorrectionLimits()))
         let state = DaemonState(pid: getpid(), startedAt: startedAt, heartbeat: now, stoppedAt: stopped ? now : nil, watching: await status.watching, decisions: decisions)
-        do { try state.write(to: statePath) } catch { logger.error("cannot write \(statePath): \(error)") }
+        do { try state.write(to: statePath) } catch { await writes.failed(error, doing: "writing \(statePath)") }
     }
 
     private func tick(recorder: TimelineRecorder, monitor: BudgetMonitor, startedAt: Double) async throws {
@@ -156,7 +162,9 @@ public struct SupervisorService: Service {
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(interval))
             do {
+                await writes.retry()
                 try await recorder.heartbeat()
+                await writes.succeeded()
                 await corrections?.reconsider()
                 sinceEvaluation += interval
                 if sinceEvaluation >= max(evaluationInterval, evaluationCost * 20) {
@@ -172,7 +180,8 @@ public struct SupervisorService: Service {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                logger.error("cannot write history: \(error)")
+                await writes.failed(error, doing: "writing the history")
+                await corrections?.reconsider()
             }
             let decisions = await corrections?.decisions()
             await writeState(startedAt: startedAt, decisions: decisions)

@@ -32,7 +32,9 @@ public actor TimelineRecorder {
         let previous = try await store.lastSession()
         last = try await store.latestObservations()
         gapStart = previous.map { $0.stoppedAt ?? $0.lastSeenAt }
-        session = try await store.beginSession(at: clock.now())
+        // A store that refuses writes (a full disk) must not keep Medic from watching: the session
+        // is opened at a later heartbeat.
+        session = try? await store.beginSession(at: clock.now())
     }
 
     /// The bus went away at `time`: what follows must be reconciled like a restart.
@@ -56,6 +58,14 @@ public actor TimelineRecorder {
             append(unit, at: max(time, previous))
         }
         if buffer.count >= batchSize { try await flush() }
+    }
+
+    /// Keeps the backlog bounded while the store refuses writes.
+    private func bound() {
+        guard buffer.count > maximumBacklog else { return }
+        let excess = buffer.count - maximumBacklog
+        buffer.removeFirst(excess)
+        dropped += excess
     }
 
     /// A snapshot is complete: units Medic had a timeline for but systemd no longer lists were
@@ -107,18 +117,26 @@ public actor TimelineRecorder {
         )
         buffer.append(stored)
         last[unit.name] = stored
+        bound()
     }
 
-    /// Writes what is waiting.
+    /// Writes what is waiting. Rows the store refuses (a full disk) stay waiting for the next flush;
+    /// beyond `maximumBacklog` the oldest are dropped, and the count of dropped rows is kept.
     public func flush() async throws {
         guard !buffer.isEmpty else { return }
         let rows = buffer
-        buffer.removeAll(keepingCapacity: true)
         try await store.append(rows)
+        buffer.removeFirst(rows.count)
     }
+
+    /// Rows kept in memory while the store refuses them (about 30 MB at most).
+    let maximumBacklog = 100_000
+    /// Rows given up because the store refused them for too long.
+    public private(set) var dropped = 0
 
     /// Writes what is waiting and moves the session's "still running" mark.
     public func heartbeat() async throws {
+        if session == nil { session = try await store.beginSession(at: clock.now()) }
         try await flush()
         if let session { try await store.heartbeat(session: session, at: clock.now()) }
     }

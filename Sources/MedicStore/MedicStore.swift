@@ -6,14 +6,38 @@ import GRDB
 ///
 /// File stores use WAL, so `medic slo` and `medic status` read while the daemon writes.
 public final class MedicStore: Sendable {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
 
-    /// Opens (creating if needed) the store at `path`.
+    /// Opens (creating if needed) the store at `path` for writing, its directory and files private.
     public convenience init(path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        _ = try StoreFiles.prepare(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         try self.init(writer: DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// Opens an existing store for reading only (reviews work on read-only media and on copies);
+    /// nothing is created or migrated.
+    public convenience init(readingFrom path: String) throws(StoreOpenError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let complete = try queue.read { db in try Self.migrator.hasCompletedMigrations(db) }
+            guard complete else {
+                throw StoreOpenError(message: "the history store \(path) was written by an older Medic: run `medic run` once to bring it up to date")
+            }
+            try self.init(reader: queue)
+        } catch let error as StoreOpenError {
+            throw error
+        } catch {
+            throw StoreOpenError(message: StoreFailure.describe(error, store: path))
+        }
+    }
+
+    private init(reader: DatabaseQueue) throws {
+        self.writer = reader
     }
 
     /// A private in-memory store, for tests.

@@ -31,12 +31,15 @@ public final class ChildProcess: @unchecked Sendable {
         if standardError >= 0 { Glibc.close(standardError) }
     }
 
-    /// Starts `arguments[0]` (a path, or a name looked up in PATH).
+    /// Starts `arguments[0]` (a path, or a name looked up in PATH). With `ownProcessGroup` the child
+    /// leads a new process group (its id is the child's pid), so `signalGroup` reaches everything it
+    /// starts that stays in the group.
     public static func spawn(
         _ arguments: [String],
         environment: [String: String],
         standardOutput: Destination = .null,
-        standardError: Destination = .null
+        standardError: Destination = .null,
+        ownProcessGroup: Bool = false
     ) throws -> ChildProcess {
         guard let program = arguments.first else { throw ProcessError("no command given") }
         let path = try Command.resolve(program)
@@ -77,8 +80,15 @@ public final class ChildProcess: @unchecked Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if ownProcessGroup {
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard result == 0 else {
             parentEnds.filter { $0 >= 0 }.forEach { Glibc.close($0) }
             throw ProcessError("cannot start \(program): \(String(cString: strerror(result)))")
@@ -98,8 +108,11 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Waits for the child to exit; returns its exit status, or 128 + the signal that killed it.
+    /// The wait itself holds no lock (it leaves the child unreaped), so `signal` works meanwhile.
     @discardableResult
     public func wait() -> Int32 {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
         lock.lock()
         defer { lock.unlock() }
         if let exitStatus { return exitStatus }
@@ -110,9 +123,18 @@ public final class ChildProcess: @unchecked Sendable {
         return decoded
     }
 
-    /// Sends a signal to the child if it has not been reaped yet.
+    /// Sends a signal to the child if it has not been reaped yet (so the pid is still its own).
     public func signal(_ number: Int32) {
-        if isRunning { kill(pid, number) }
+        lock.lock()
+        defer { lock.unlock() }
+        if exitStatus == nil { kill(pid, number) }
+    }
+
+    /// Sends a signal to every process in the child's group (spawned with `ownProcessGroup`).
+    /// Returns false when the group has no process left.
+    @discardableResult
+    public func signalGroup(_ number: Int32) -> Bool {
+        kill(-pid, number) == 0
     }
 
     /// W* macros do not import into Swift: low 7 bits are the signal, the next byte the exit code.

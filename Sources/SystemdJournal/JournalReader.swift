@@ -1,5 +1,6 @@
 import CSystemd
 import Foundation
+import MedicCore
 
 /// One journal entry as `medic logs` prints it.
 public struct JournalEntry: Sendable, Equatable {
@@ -92,7 +93,8 @@ public enum JournalReader {
         var length = 0
         guard sd_journal_get_data(journal, name, &data, &length) >= 0, let data else { return nil }
         let bytes = UnsafeRawBufferPointer(start: data, count: length)
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.firstIndex(of: "=").map { String(text[text.index(after: $0)...]) }
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+        // Journal fields may hold any bytes: what is not UTF-8 is kept visible as \xNN.
+        return TerminalText.decode(bytes[(equals + 1)...])
     }
 }

@@ -25,6 +25,13 @@ public actor CorrectionService {
         slo = query
     }
 
+    /// Writes of steps and outcomes that the store may refuse for a while (a full disk).
+    var writes: HistoryWrites?
+
+    public func use(_ writes: HistoryWrites) {
+        self.writes = writes
+    }
+
     var runner: JobRunner?
     var guards: [String: [String: GuardState]] = [:]
     /// Units with a correction running (each holds a slot of `max-concurrent`).
@@ -215,16 +222,24 @@ public actor CorrectionService {
         if latest[unit] != nil { recheck(unit, at: clock.now()) }
     }
 
-    /// Closes a correction in a task of its own: a cancelled task's database writes would be refused.
+    /// Closes a correction in a task of its own (a cancelled task's database writes would be
+    /// refused); when the store refuses it, the outcome waits in `writes` until it can be stored.
     func close(_ id: Int64, state: String, detail: String?, at time: Double? = nil, recoverySeconds: Double? = nil) async {
         let store = self.store
         let ended = time ?? clock.now()
-        let logger = self.logger
-        await Task {
-            do { try await store.closeCorrection(id, state: state, verification: detail, at: ended, recoverySeconds: recoverySeconds) } catch {
-                logger.error("cannot close correction #\(id): \(error)")
+        let write: @Sendable () async throws -> Void = {
+            try await store.closeCorrection(id, state: state, verification: detail, at: ended, recoverySeconds: recoverySeconds)
+        }
+        if let writes {
+            if !(await writes.write("closing correction #\(id)", write)) {
+                logger.warning("correction #\(id) ended \(state), but its outcome cannot be stored yet: it is written once the history is writable")
             }
-        }.value
+        } else {
+            let logger = self.logger
+            await Task {
+                do { try await write() } catch { logger.error("cannot close correction #\(id): \(error)") }
+            }.value
+        }
     }
 
     /// The unit's recent journal lines (for `match.journal`, the failure signature and the history),
@@ -305,13 +320,14 @@ public actor CorrectionService {
             escalating.insert(plan.unit)
         } else {
             running.insert(plan.unit)
-            recentStarts.append(clock.now())
         }
+        let startedAt = clock.now()
+        if !escalation { recentStarts.append(startedAt) }
         logger.notice("\(escalation ? "escalating" : "correcting") \(plan.unit) with \(plan.playbook.name)\(plan.dryRun ? " (dry-run)" : ""): \(plan.reason)",
                       metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)"])
         let intent = CorrectionIntent(
             unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives, dryRun: plan.dryRun,
-            startedAt: clock.now(), signature: plan.signature?.key ?? "", trigger: TriggerDescription.describe(plan.playbook.trigger, manual: false, report: reports[plan.unit]),
+            startedAt: startedAt, signature: plan.signature?.key ?? "", trigger: TriggerDescription.describe(plan.playbook.trigger, manual: false, report: reports[plan.unit]),
             rank: plan.rank, journal: JournalExcerpt.cap(journal ?? [])
         )
         track(unit: plan.unit) { await self.execute(plan, intent: intent, unit: unit, escalation: escalation) }
@@ -324,7 +340,21 @@ public actor CorrectionService {
         do {
             let actions = try await actionsRunner()
             let store = self.store
-            let id = try await store.openCorrection(intent)
+            let id: Int64
+            do {
+                id = try await Task { try await store.openCorrection(intent) }.value
+            } catch {
+                // No intent on record, no action: Medic never acts without writing down first what it
+                // is about to do. The unit stays failing and is offered again at the next heartbeat.
+                recentStarts.removeAll { $0 == intent.startedAt }
+                await writes?.failed(error, doing: "recording an intent")
+                let reason = "held back: the intent to run \(plan.playbook.name) could not be recorded (\(StoreFailure.isDiskFull(error) ? "disk is full" : "\(error)")); tried again once the history is writable"
+                if heldReason[plan.unit] != reason {
+                    heldReason[plan.unit] = reason
+                    logger.warning("not correcting \(plan.unit): \(reason)", metadata: ["unit.name": "\(plan.unit)"])
+                }
+                return
+            }
             let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
             let slo = self.slo
             let clock = self.clock
@@ -338,7 +368,7 @@ public actor CorrectionService {
             }
             // The daemon cancels a correction only when its unit is gone: nothing is left to undo.
             executor.undoWhenInterrupted = false
-            StepRecorder(store: store, correction: id, logger: logger).attach(to: &executor)
+            StepRecorder(store: store, correction: id, logger: logger, writes: writes).attach(to: &executor)
             let report = await executor.execute(plan, unit: unit.snapshot)
             var outcome = CorrectionOutcome(rawValue: report.outcome.rawValue) ?? .failed
             var detail = report.verification

@@ -9,13 +9,16 @@ public final class StepRecorder: Sendable {
     private let store: MedicStore
     private let correction: Int64
     private let logger: Logger?
+    private let writes: HistoryWrites?
     /// The row of the step started and not yet ended.
     private let pending = Mutex<Int64?>(nil)
 
-    public init(store: MedicStore, correction: Int64, logger: Logger? = nil) {
+    /// With `writes`, a step the store refuses (a full disk) is kept and written once it can be.
+    public init(store: MedicStore, correction: Int64, logger: Logger? = nil, writes: HistoryWrites? = nil) {
         self.store = store
         self.correction = correction
         self.logger = logger
+        self.writes = writes
     }
 
     /// Hooks both ends of every step of `executor` to this recorder (keeping what it did already).
@@ -34,7 +37,10 @@ public final class StepRecorder: Sendable {
             let row = try await Task { try await store.startStep(action, at: time, isRollback: isRollback, captured: captured, of: correction) }.value
             pending.withLock { $0 = row }
         } catch {
-            logger?.error("cannot record a step of correction \(correction): \(error)")
+            // Its end is then recorded as a whole row.
+            if let writes { await writes.failed(error, doing: "recording a step") } else {
+                logger?.error("cannot record a step of correction \(correction): \(error)")
+            }
         }
     }
 
@@ -45,10 +51,15 @@ public final class StepRecorder: Sendable {
             return row
         }
         let stored = StoredStep(step)
+        let write: @Sendable () async throws -> Void = {
+            if let row { try await store.finishStep(row, as: stored) } else { try await store.recordStep(stored, of: correction) }
+        }
+        if let writes {
+            await writes.write("recording a step of correction #\(correction)", write)
+            return
+        }
         do {
-            try await Task {
-                if let row { try await store.finishStep(row, as: stored) } else { try await store.recordStep(stored, of: correction) }
-            }.value
+            try await Task { try await write() }.value
         } catch {
             logger?.error("cannot record a step of correction \(correction): \(error)")
         }
