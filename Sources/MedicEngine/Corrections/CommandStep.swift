@@ -50,34 +50,32 @@ enum CommandStep {
         environment["MEDIC_HEALTH_STATE"] = "\(unit.activeState)/\(unit.subState)"
         let command = user.map { ["/usr/sbin/runuser", "-u", $0, "--"] + argv } ?? argv
         let child = try ChildProcess.spawn(command, environment: environment, ownProcessGroup: true)
-        let exited = Task.detached { child.wait() }
-        let status: Int32? = await withTaskGroup(of: Int32?.self) { group in
-            group.addTask { await exited.value }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(timeout))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        // Polled rather than waited for: a blocking wait would hold one of the few cooperative threads
+        // for as long as the command runs.
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        var status: Int32?
+        while status == nil, ContinuousClock.now < deadline, !Task.isCancelled {
+            if child.isRunning { try? await Task.sleep(for: .milliseconds(20)) } else { status = child.wait() }
         }
         await endGroup(of: child, grace: grace)
-        _ = await exited.value
-        guard let status else { throw Failure(description: "\(argv[0]) did not finish within \(FailureDescription.window(timeout)) and was stopped") }
+        guard let status else {
+            throw Failure(description: "\(argv[0]) did not finish within \(FailureDescription.window(timeout)) and was stopped")
+        }
         guard status == 0 else { throw Failure(description: "\(argv[0]) exited with status \(status)") }
     }
 
-    /// SIGTERM to the group, then SIGKILL to whatever is left after the grace period.
+    /// SIGTERM to the group, then SIGKILL to whatever is left after the grace period; returns once
+    /// nothing in the group runs any more (a zombie waiting for its reaper runs nothing).
     private static func endGroup(of child: ChildProcess, grace: Double) async {
-        guard child.signalGroup(SIGTERM) else { return }
-        _ = child.signalGroup(SIGCONT)
+        guard child.groupHasLiveMembers() else { return }
+        child.signalGroup(SIGTERM)
+        child.signalGroup(SIGCONT)
         let deadline = ContinuousClock.now + .seconds(grace)
         while ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
-            // Reaps the leader if it has exited; then only the rest of the group remains to check.
-            _ = child.isRunning
-            if !child.signalGroup(0) { return }
+            try? await Task.sleep(for: .milliseconds(20))
+            if !child.groupHasLiveMembers() { return }
         }
         child.signalGroup(SIGKILL)
+        for _ in 0..<50 where child.groupHasLiveMembers() { try? await Task.sleep(for: .milliseconds(20)) }
     }
 }
