@@ -22,17 +22,22 @@ extension MedicStore {
         } catch {
             throw StoreOpenError(message: StoreFailure.describe(error, store: path))
         }
+        // Checked through a read-only connection first: it neither checkpoints nor removes the WAL
+        // when it closes, so a corrupt store is moved aside exactly as it was found.
         var corruption: String?
         do {
-            let store = try MedicStore(path: path)
-            if let problem = try store.quickCheck() {
-                corruption = problem
-            } else {
-                return StoreOpening(store: store, notes: notes)
-            }
+            corruption = try check(path)
         } catch {
             guard StoreFailure.isCorruption(error) else { throw StoreOpenError(message: StoreFailure.describe(error, store: path)) }
             corruption = StoreFailure.describe(error, store: path)
+        }
+        if corruption == nil {
+            do {
+                return StoreOpening(store: try MedicStore(path: path), notes: notes)
+            } catch {
+                guard StoreFailure.isCorruption(error) else { throw StoreOpenError(message: StoreFailure.describe(error, store: path)) }
+                corruption = StoreFailure.describe(error, store: path)
+            }
         }
         do {
             let target = try StoreFiles.moveAside(path, at: now)
@@ -45,10 +50,16 @@ extension MedicStore {
         }
     }
 
-    /// SQLite's quick check (structure and page consistency, in one pass): nil when the store is sound,
-    /// else the first problem it names.
-    func quickCheck() throws -> String? {
-        let rows = try writer.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+    /// SQLite's quick check (structure and page consistency, in one pass) of the file at `path`, read
+    /// only: nil when it is sound (or empty, as a new store is), else the first problems it names.
+    static func check(_ path: String) throws -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_size > 0 else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let rows = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(5)") }
+        try queue.close()
         return rows == ["ok"] ? nil : rows.prefix(3).joined(separator: "; ")
     }
 }
