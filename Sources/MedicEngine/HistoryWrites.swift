@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MedicCore
 import MedicStore
@@ -57,8 +58,17 @@ public actor HistoryWrites {
 
     /// Notes a failed write that the caller keeps itself (the timeline's buffer, the state file).
     public func failed(_ error: any Error, doing what: String) {
-        let kind = StoreFailure.isDiskFull(error) || "\(error)".contains("No space left") ? "disk is full" : "\(what): \(StoreFailure.describe(error, store: storePath))"
+        let kind = StoreFailure.isDiskFull(error) || diskIsFull ? "disk is full" : "\(what): \(StoreFailure.describe(error, store: storePath))"
         if let line = trouble.failed(kind: kind, at: clock.now()) { logger.error("\(line)") }
+    }
+
+    /// SQLite reports a full disk as SQLITE_FULL, or as an I/O error on some writes; the file
+    /// system is asked.
+    private var diskIsFull: Bool {
+        guard !storePath.isEmpty else { return false }
+        var info = statvfs()
+        guard statvfs((storePath as NSString).deletingLastPathComponent, &info) == 0 else { return false }
+        return info.f_bavail == 0
     }
 
     /// Notes a successful write: ends a run of failures (said once) when nothing is left waiting.

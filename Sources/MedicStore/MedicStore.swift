@@ -22,13 +22,23 @@ public final class MedicStore: Sendable {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+        func open(_ name: String) throws -> DatabaseQueue {
+            let queue = try DatabaseQueue(path: name, configuration: configuration)
             let complete = try queue.read { db in try Self.migrator.hasCompletedMigrations(db) }
             guard complete else {
                 throw StoreOpenError(message: "the history store \(path) was written by an older Medic: run `medic run` once to bring it up to date")
             }
-            try self.init(reader: queue)
+            return queue
+        }
+        do {
+            do {
+                try self.init(reader: try open(path))
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN && FileManager.default.isReadableFile(atPath: path) {
+                // On read-only media SQLite cannot create the WAL index it needs; a store nobody can
+                // write to does not change, so it is read as immutable (SQLite's URI parameter).
+                let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? path
+                try self.init(reader: try open("file:\(encoded)?immutable=1"))
+            }
         } catch let error as StoreOpenError {
             throw error
         } catch {

@@ -7,11 +7,13 @@ public final class DaemonProcess: @unchecked Sendable {
     public let log: LineReader
 
     /// Starts the daemon and waits until it has its snapshot ("watching N units" in its log).
-    public init(in sandbox: SystemdSandbox, config: String, stateDirectory: String, arguments: [String] = [], readyTimeout: Double = 30) throws {
+    /// `launcher` is put before the command (a program that ends by exec'ing its arguments, so the
+    /// child is still medic itself).
+    public init(in sandbox: SystemdSandbox, config: String, stateDirectory: String, arguments: [String] = [], readyTimeout: Double = 30, launcher: [String] = []) throws {
         var environment = sandbox.environment
         environment["MEDIC_LOG_LEVEL"] = "info"
         child = try ChildProcess.spawn(
-            [MedicBinary.path, "run", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", stateDirectory] + arguments,
+            launcher + [MedicBinary.path, "run", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", stateDirectory] + arguments,
             environment: environment, standardOutput: .null, standardError: .pipe
         )
         log = LineReader(fd: child.standardError)

@@ -323,8 +323,6 @@ public actor CorrectionService {
         }
         let startedAt = clock.now()
         if !escalation { recentStarts.append(startedAt) }
-        logger.notice("\(escalation ? "escalating" : "correcting") \(plan.unit) with \(plan.playbook.name)\(plan.dryRun ? " (dry-run)" : ""): \(plan.reason)",
-                      metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)"])
         let intent = CorrectionIntent(
             unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives, dryRun: plan.dryRun,
             startedAt: startedAt, signature: plan.signature?.key ?? "", trigger: TriggerDescription.describe(plan.playbook.trigger, manual: false, report: reports[plan.unit]),
@@ -355,6 +353,8 @@ public actor CorrectionService {
                 }
                 return
             }
+            logger.notice("\(escalation ? "escalating" : "correcting") \(plan.unit) with \(plan.playbook.name)\(plan.dryRun ? " (dry-run)" : ""): \(plan.reason)",
+                          metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)", "medic.correction-id": "\(id)"])
             let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
             let slo = self.slo
             let clock = self.clock
