@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "MedicBench",
             dependencies: [
-                "MedicCore", "MedicEngine", "MedicStore", "SystemdBus", "SystemdSandbox",
+                "MedicCore", "MedicConfig", "MedicEngine", "MedicStore", "SystemdBus", "SystemdSandbox", "MedicTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -33,6 +33,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("medic"), help: "The medic binary (default: the one built beside medic-bench).")
     var medic: String?
 
+    @Option(name: .customLong("fuzz"), help: "Instead of the benchmark, run this many seeded fuzz cases of medic.yaml and playbooks and report time and peak memory per case.")
+    var fuzzCases: Int?
+
+    @Option(name: .customLong("fuzz-seed"), help: "The fuzz run's seed (the test suite uses 20261129).")
+    var fuzzSeed: UInt64 = 20_261_129
+
     struct Report: Encodable {
         var machine: [String: String]
         var detection: [DetectionBench.Result] = []
@@ -50,6 +56,13 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let fuzzCases {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let fuzz = try FuzzBench(cases: fuzzCases, seed: fuzzSeed, playbookDirectory: root.appendingPathComponent("Playbooks").path).run()
+            say(String(format: "fuzz: %d cases (seed %llu): 0 crashes, %d over 5 s; slowest %.3f s (%@), p99 %.3f s; peak memory %.1f MiB (%@); %d refusals, %d accepted",
+                       fuzz.cases, fuzz.seed, fuzz.hangsOver5s, fuzz.slowestSeconds, fuzz.slowestKind, fuzz.p99Seconds, fuzz.peakMiB, fuzz.peakKind, fuzz.refused, fuzz.accepted))
+            return
+        }
         let beside = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).deletingLastPathComponent().appendingPathComponent("medic").path
         let binary = medic ?? beside
         guard FileManager.default.isExecutableFile(atPath: binary) else {
