@@ -16,6 +16,16 @@ extension MedicStore {
     /// Opens the daemon's store: private files, a quick integrity check, and a corrupt store moved
     /// aside (kept, with its WAL) for a fresh one, so that a broken history never stops supervision.
     public static func openForDaemon(path: String, now: Date = Date()) throws(StoreOpenError) -> StoreOpening {
+        // SQLite would open a file it cannot write read-only, and the daemon would then fail at
+        // every write: it is refused here instead.
+        let directory = (path as NSString).deletingLastPathComponent
+        for target in [directory, path] where FileManager.default.fileExists(atPath: target) && access(target, W_OK) != 0 {
+            let code = errno
+            if code == EROFS {
+                throw StoreOpenError(message: "the history store \(path) is on a read-only file system; `medic run` needs to write there (choose another --state-dir)")
+            }
+            throw StoreOpenError(message: "the history store \(path) is read-only for Medic (\(String(cString: strerror(code)))); `medic run` needs to write there")
+        }
         let notes: [String]
         do {
             notes = try StoreFiles.prepare(path)

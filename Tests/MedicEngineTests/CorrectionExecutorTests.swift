@@ -138,24 +138,8 @@ struct CorrectionExecutorTests {
 
     @Test("a webhook notification posts the unit as JSON with an HTTP client, not a command line (to a local listener)")
     func webhook() async throws {
-        // A one-request HTTP listener on loopback that prints the port, then the body it received.
-        let script = """
-            import http.server, sys
-            class H(http.server.BaseHTTPRequestHandler):
-                def do_POST(self):
-                    body = self.rfile.read(int(self.headers['Content-Length']))
-                    self.send_response(204); self.end_headers()
-                    print("agent " + self.headers['User-Agent'], flush=True)
-                    print(body.decode(), flush=True)
-                def log_message(self, *a): pass
-            s = http.server.HTTPServer(('127.0.0.1', 0), H)
-            print(s.server_address[1], flush=True)
-            s.handle_request()
-            """
-        let server = try ChildProcess.spawn(["python3", "-c", script], environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
+        let (server, lines, port) = try webhookListener(status: 204)
         defer { server.signal(SIGKILL); server.wait() }
-        let lines = LineReader(fd: server.standardOutput)
-        let port = try #require(lines.waitFor(timeout: 10) { Int($0) != nil }?.line)
         let actions = RecordingActions()
         let report = await run(plan([.notify(.webhook("http://127.0.0.1:\(port)/hook"))], rollback: .none), actions: actions, verified: true)
         #expect(report.steps.map(\.outcome) == ["done"], "\(report.steps)")
@@ -166,24 +150,39 @@ struct CorrectionExecutorTests {
 
     @Test("a webhook that answers with an error fails its step, naming the status")
     func webhookError() async throws {
+        let (server, _, port) = try webhookListener(status: 503)
+        defer { server.signal(SIGKILL); server.wait() }
+        let report = await run(plan([.notify(.webhook("http://127.0.0.1:\(port)/hook"))], rollback: .none), actions: RecordingActions(), verified: true)
+        #expect(report.steps.map(\.outcome) == ["failed"])
+        #expect(report.steps.first?.error?.contains("answered 503") == true, "\(report.steps)")
+    }
+
+    struct ListenerFailed: Error {}
+
+    /// A one-request HTTP listener on loopback answering `status`: it prints its port, then the
+    /// client's User-Agent ("agent ...") and the body it received.
+    func webhookListener(status: Int) throws -> (ChildProcess, LineReader, String) {
         let script = """
             import http.server
             class H(http.server.BaseHTTPRequestHandler):
                 def do_POST(self):
-                    self.rfile.read(int(self.headers['Content-Length']))
-                    self.send_response(503); self.end_headers()
+                    body = self.rfile.read(int(self.headers['Content-Length']))
+                    self.send_response(\(status)); self.end_headers()
+                    print("agent " + self.headers['User-Agent'], flush=True)
+                    print(body.decode(), flush=True)
                 def log_message(self, *a): pass
             s = http.server.HTTPServer(('127.0.0.1', 0), H)
             print(s.server_address[1], flush=True)
             s.handle_request()
             """
         let server = try ChildProcess.spawn(["python3", "-c", script], environment: ProcessInfo.processInfo.environment, standardOutput: .pipe)
-        defer { server.signal(SIGKILL); server.wait() }
         let lines = LineReader(fd: server.standardOutput)
-        let port = try #require(lines.waitFor(timeout: 10) { Int($0) != nil }?.line)
-        let report = await run(plan([.notify(.webhook("http://127.0.0.1:\(port)/hook"))], rollback: .none), actions: RecordingActions(), verified: true)
-        #expect(report.steps.map(\.outcome) == ["failed"])
-        #expect(report.steps.first?.error?.contains("answered 503") == true, "\(report.steps)")
+        guard let port = lines.waitFor(timeout: 10, { Int($0) != nil })?.line else {
+            server.signal(SIGKILL)
+            server.wait()
+            throw ListenerFailed()
+        }
+        return (server, lines, port)
     }
 
     @Test("just before the first step the unit is read again: a plan for a unit that is running again, busy with systemd or gone is abandoned, with nothing sent", arguments: [

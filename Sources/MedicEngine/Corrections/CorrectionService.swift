@@ -44,6 +44,8 @@ public actor CorrectionService {
     var pausedUntil: [String: Double] = [:]
     /// The reason last logged for not correcting each failing unit: logged once per change of reason.
     var heldReason: [String: String] = [:]
+    /// Units whose correction waits because its intent could not be recorded (said once per stretch).
+    var heldBack: Set<String> = []
     var recentStarts: [Double] = []
     var reports: [String: SLOReport] = [:]
     var budgets: [String: BudgetState] = [:]
@@ -346,12 +348,17 @@ public actor CorrectionService {
                 // is about to do. The unit stays failing and is offered again at the next heartbeat.
                 recentStarts.removeAll { $0 == intent.startedAt }
                 await writes?.failed(error, doing: "recording an intent")
+                // Tried again at the next heartbeat, not at once: a full disk must not become a busy loop.
+                pausedUntil[plan.unit] = clock.now() + 2
                 let reason = "held back: the intent to run \(plan.playbook.name) could not be recorded (\(StoreFailure.isDiskFull(error) ? "disk is full" : "\(error)")); tried again once the history is writable"
-                if heldReason[plan.unit] != reason {
-                    heldReason[plan.unit] = reason
+                heldReason[plan.unit] = reason
+                if heldBack.insert(plan.unit).inserted {
                     logger.warning("not correcting \(plan.unit): \(reason)", metadata: ["unit.name": "\(plan.unit)"])
                 }
                 return
+            }
+            if heldBack.remove(plan.unit) != nil {
+                logger.notice("the intent to correct \(plan.unit) is on record now: correcting it", metadata: ["unit.name": "\(plan.unit)"])
             }
             logger.notice("\(escalation ? "escalating" : "correcting") \(plan.unit) with \(plan.playbook.name)\(plan.dryRun ? " (dry-run)" : ""): \(plan.reason)",
                           metadata: ["unit.name": "\(plan.unit)", "medic.playbook": "\(plan.playbook.name)", "medic.correction-id": "\(id)"])
