@@ -61,6 +61,7 @@ struct BenchCommand: AsyncParsableCommand {
             let fuzz = try FuzzBench(cases: fuzzCases, seed: fuzzSeed, playbookDirectory: root.appendingPathComponent("Playbooks").path).run()
             say(String(format: "fuzz: %d cases (seed %llu): 0 crashes, %d over 5 s; slowest %.3f s (%@), p99 %.3f s; peak memory %.1f MiB (%@); %d refusals, %d accepted",
                        fuzz.cases, fuzz.seed, fuzz.hangsOver5s, fuzz.slowestSeconds, fuzz.slowestKind, fuzz.p99Seconds, fuzz.peakMiB, fuzz.peakKind, fuzz.refused, fuzz.accepted))
+            say("time by kind: " + fuzz.secondsByKind.sorted { $0.value > $1.value }.map { String(format: "%@ %.1f s", $0.key, $0.value) }.joined(separator: ", "))
             return
         }
         let beside = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).deletingLastPathComponent().appendingPathComponent("medic").path

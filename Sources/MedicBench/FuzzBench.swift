@@ -21,6 +21,8 @@ struct FuzzBench {
         var peakKind: String
         var refused: Int
         var accepted: Int
+        /// Seconds spent per kind of case, for seeing where a run's time goes.
+        var secondsByKind: [String: Double] = [:]
     }
 
     func run() throws -> Result {
@@ -42,6 +44,7 @@ struct FuzzBench {
             let seconds = Date().timeIntervalSince(started)
             let peak = peakMiB()
             times.append(seconds)
+            result.secondsByKind[fuzzCase.kind, default: 0] += seconds
             if seconds > 5 { result.hangsOver5s += 1 }
             if seconds > result.slowestSeconds { (result.slowestSeconds, result.slowestKind) = (seconds, fuzzCase.kind) }
             if peak > result.peakMiB { (result.peakMiB, result.peakKind) = (peak, fuzzCase.kind) }

@@ -57,6 +57,8 @@ enum CommandStep {
         while status == nil, ContinuousClock.now < deadline, !Task.isCancelled {
             if child.isRunning { try? await Task.sleep(for: .milliseconds(20)) } else { status = child.wait() }
         }
+        // A starved task may wake only after the deadline: a command that has exited by then did finish.
+        if status == nil, !child.isRunning { status = child.wait() }
         await endGroup(of: child, grace: grace)
         guard let status else {
             throw Failure(description: "\(argv[0]) did not finish within \(FailureDescription.window(timeout)) and was stopped")
