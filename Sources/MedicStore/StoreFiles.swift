@@ -25,10 +25,13 @@ public enum StoreFiles {
         return notes
     }
 
-    /// Sets `mode` when the file grants more; a note saying so, or nothing.
+    /// Sets `mode` when the file grants more; a note saying so, or nothing. A directory shared on
+    /// purpose (sticky, like /tmp) or owned by someone else is left alone: the database files in it
+    /// are private all the same.
     private static func tighten(_ path: String, to mode: mode_t) -> [String] {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK else { return [] }
+        guard info.st_mode & S_ISVTX == 0, info.st_uid == geteuid() else { return [] }
         let current = info.st_mode & 0o777
         guard current & ~mode != 0 else { return [] }
         guard chmod(path, current & mode) == 0 else { return ["cannot make \(path) private (mode \(String(current, radix: 8))): \(String(cString: strerror(errno)))"] }

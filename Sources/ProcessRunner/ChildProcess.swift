@@ -33,7 +33,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `arguments[0]` (a path, or a name looked up in PATH). With `ownProcessGroup` the child
     /// leads a new process group (its id is the child's pid), so `signalGroup` reaches everything it
-    /// starts that stays in the group.
+    /// starts that stays in the group, and it starts with default signal handling.
     public static func spawn(
         _ arguments: [String],
         environment: [String: String],
@@ -83,20 +83,19 @@ public final class ChildProcess: @unchecked Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // A child starts with every signal at its default and none blocked, whatever this process
-        // does with them (the daemon ignores SIGTERM to handle it itself; exec would keep that).
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &unblocked)
-        var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
         if ownProcessGroup {
-            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+            // A contained command also starts with every signal at its default and none blocked,
+            // whatever this process does with them (the daemon ignores SIGTERM to handle it itself,
+            // and exec would keep that), so that SIGTERM to its group ends it.
+            var defaults = sigset_t()
+            sigfillset(&defaults)
+            var unblocked = sigset_t()
+            sigemptyset(&unblocked)
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setsigmask(&attributes, &unblocked)
             posix_spawnattr_setpgroup(&attributes, 0)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
         }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
         var pid: pid_t = 0
         let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
         guard result == 0 else {

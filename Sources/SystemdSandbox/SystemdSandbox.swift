@@ -52,6 +52,7 @@ public final class SystemdSandbox: Sendable {
             throw SandboxError("\(systemd) not found: install the systemd package (apt-get install -y systemd dbus-user-session)")
         }
         let unshare = try Command.resolve("unshare")
+        raiseInotifyLimit()
         let template = "/tmp/\(name)-sandbox-XXXXXX"
         var buffer = Array(template.utf8CString)
         guard mkdtemp(&buffer) != nil else {
@@ -70,6 +71,9 @@ public final class SystemdSandbox: Sendable {
         env["PATH"] = env["PATH"] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
         env["XDG_RUNTIME_DIR"] = runtime
         env["NOTIFY_SOCKET"] = notify.path
+        // The manager's own complaints (why it could not start) go to its log file, not to a journal
+        // or kernel log that the sandbox does not have.
+        env["SYSTEMD_LOG_TARGET"] = "console"
         let log = runtime + "/manager.log"
         let manager = try ChildProcess.spawn(
             [unshare, "-m", "--propagation", "private", "/bin/sh", "-c", CgroupTree.enterScript(name: cgroupName) +
@@ -79,17 +83,30 @@ public final class SystemdSandbox: Sendable {
         )
 
         let sandbox = SystemdSandbox(runtimeDirectory: runtime, manager: manager, cgroup: CgroupTree(name: cgroupName))
-        let ready = notify.waitForReady(until: Date().addingTimeInterval(timeout)) { manager.isRunning }
+        let began = Date()
+        let ready = notify.waitForReady(until: began.addingTimeInterval(timeout)) { manager.isRunning }
         guard ready else {
             let output = (try? String(contentsOfFile: runtime + "/manager.log", encoding: .utf8)) ?? ""
+            let why = manager.isRunning ? "did not become ready within \(Int(timeout)) s"
+                : "exited with status \(manager.wait()) after \(String(format: "%.1f", Date().timeIntervalSince(began))) s"
             sandbox.stop()
-            throw SandboxError("the sandboxed systemd --user did not become ready within \(Int(timeout)) s: \(output.suffix(2000))")
+            throw SandboxError("the sandboxed systemd --user \(why): \(output.suffix(2000))")
         }
         guard FileManager.default.fileExists(atPath: runtime + "/bus") else {
             sandbox.stop()
             throw SandboxError("the sandboxed manager has no user bus at \(runtime)/bus: install dbus-user-session (it provides the dbus.socket user unit)")
         }
         return sandbox
+    }
+
+    /// Each manager holds three inotify instances and its bus one more; the kernel's default of 128
+    /// per user lets about 30 sandboxes run at once, and a manager that finds none left exits at
+    /// once without a word. Raised (as root, once) to 1024 when lower.
+    private static func raiseInotifyLimit() {
+        let path = "/proc/sys/fs/inotify/max_user_instances"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let limit = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)), limit < 1024 else { return }
+        try? "1024\n".write(toFile: path, atomically: false, encoding: .utf8)
     }
 
     /// Shell lines starting a journald whose storage is the sandbox's journal directory.

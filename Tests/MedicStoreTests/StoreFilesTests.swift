@@ -55,6 +55,17 @@ struct StoreFilesTests {
         #expect(opening.notes.contains("made \(path) private: mode 644 -> 600"), "\(opening.notes)")
     }
 
+    @Test("a state directory shared on purpose (sticky, as /tmp) is left as it is; the files in it are still private")
+    func sharedDirectory() async throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        chmod(dir, 0o1777)
+        let opening = try MedicStore.openForDaemon(path: dir + "/medic.db")
+        #expect(mode(dir) == 0o777)
+        #expect(mode(dir + "/medic.db") == 0o600)
+        #expect(opening.notes.isEmpty, "\(opening.notes)")
+    }
+
     @Test("a store that is not a database at all is moved aside, kept, and a fresh one is opened")
     func notADatabase() async throws {
         let dir = try directory()
