@@ -159,6 +159,8 @@ public struct SupervisorService: Service {
         var sinceEvaluation = 0.0
         var evaluationCost = 0.0
         var lastStatus = ""
+        var dropped = 0
+        var droppedSaidAt = -Double.infinity
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(interval))
             do {
@@ -182,6 +184,13 @@ public struct SupervisorService: Service {
             } catch {
                 await writes.failed(error, doing: "writing the history")
                 await corrections?.reconsider()
+                // Said at most once a minute, like the trouble itself.
+                let given = await recorder.dropped
+                if given > dropped, clock.now() - droppedSaidAt >= WriteTrouble.repeatEvery {
+                    logger.error("the history store has refused writes for so long that \(given - dropped) unit state changes were given up (the oldest kept in memory)")
+                    dropped = given
+                    droppedSaidAt = clock.now()
+                }
             }
             let decisions = await corrections?.decisions()
             await writeState(startedAt: startedAt, decisions: decisions)

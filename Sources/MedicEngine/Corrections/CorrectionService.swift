@@ -156,7 +156,10 @@ public actor CorrectionService {
             let since = unit.verdict.health == .failed ? (unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now()) : nil
             if let change = bursts.observe(unit.name, failingSince: since) { report(change) }
         }
-        if unit.verdict.health != .failed && unit.verdict.health != .degraded { heldReason[unit.name] = nil }
+        if unit.verdict.health != .failed && unit.verdict.health != .degraded {
+            heldReason[unit.name] = nil
+            heldBack.remove(unit.name)
+        }
         let now = clock.now()
         if unit.verdict.health == .healthy, let since = unit.snapshot.stateChangeMicros.map({ Double($0) / 1_000_000 }) {
             for (name, var state) in guards[unit.name] ?? [:] {
