@@ -47,6 +47,8 @@ public actor CorrectionService {
     /// Units whose correction waits because its intent could not be recorded (said once per stretch).
     var heldBack: Set<String> = []
     var recentStarts: [Double] = []
+    /// When Medic last started a correction on each unit, for the fair order of `reconsider`.
+    var lastCorrection: [String: Double] = [:]
     var reports: [String: SLOReport] = [:]
     var budgets: [String: BudgetState] = [:]
     /// What was learned from the recorded corrections; updated as each one ends.
@@ -136,8 +138,16 @@ public actor CorrectionService {
     /// time alone, without a new event from systemd. Called on the supervisor's heartbeat.
     public func reconsider() async {
         await refreshResets()
-        for unit in latest.values.sorted(by: { $0.name < $1.name })
-        where unit.verdict.health == .failed || unit.verdict.health == .degraded || (budgets[unit.name] ?? .ok) > .ok {
+        let wanting = latest.values.filter { unit in
+            unit.verdict.health == .failed || unit.verdict.health == .degraded || (budgets[unit.name] ?? .ok) > .ok
+        }
+        // The oldest failure nobody has attended to first, so that scarce slots are shared fairly.
+        let candidates = wanting.map { unit in
+            FairOrder.Candidate(name: unit.name, failingSince: unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 },
+                                lastCorrection: lastCorrection[unit.name])
+        }
+        for candidate in FairOrder.order(candidates) {
+            guard let unit = latest[candidate.name] else { continue }
             await consider(unit)
         }
     }
@@ -181,6 +191,8 @@ public actor CorrectionService {
         if let change = bursts.observe(name, failingSince: nil) { report(change) }
         journalCache[name] = nil
         heldReason[name] = nil
+        heldBack.remove(name)
+        lastCorrection[name] = nil
         pausedUntil[name] = nil
         if let number = taskOfUnit[name], let task = tasks[number] {
             logger.notice("\(name) no longer exists: its running correction is abandoned", metadata: ["unit.name": "\(name)"])
@@ -327,7 +339,10 @@ public actor CorrectionService {
             running.insert(plan.unit)
         }
         let startedAt = clock.now()
-        if !escalation { recentStarts.append(startedAt) }
+        if !escalation {
+            recentStarts.append(startedAt)
+            lastCorrection[plan.unit] = startedAt
+        }
         let intent = CorrectionIntent(
             unit: plan.unit, playbook: plan.playbook.name, reason: plan.reason, alternatives: plan.alternatives, dryRun: plan.dryRun,
             startedAt: startedAt, signature: plan.signature?.key ?? "", trigger: TriggerDescription.describe(plan.playbook.trigger, manual: false, report: reports[plan.unit]),
