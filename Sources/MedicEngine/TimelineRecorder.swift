@@ -124,9 +124,17 @@ public actor TimelineRecorder {
     /// beyond `maximumBacklog` the oldest are dropped, and the count of dropped rows is kept.
     public func flush() async throws {
         guard !buffer.isEmpty else { return }
+        // Taken out before the write: rows recorded while it is under way (the actor is reentrant at
+        // the await) stay behind the ones being written, and a second flush never writes these again.
         let rows = buffer
-        try await store.append(rows)
-        buffer.removeFirst(rows.count)
+        buffer.removeAll(keepingCapacity: true)
+        do {
+            try await store.append(rows)
+        } catch {
+            buffer.insert(contentsOf: rows, at: 0)
+            bound()
+            throw error
+        }
     }
 
     /// Rows kept in memory while the store refuses them (about 30 MB at most).
