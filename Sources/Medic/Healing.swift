@@ -58,9 +58,9 @@ enum Healing {
         }
         defer { runner.close() }
         let verifier = HealthVerifier(address: address, logger: Logger(label: "medic.heal"))
-        var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner)) { unit, healthyFor, within in
-            Output.line("verifying: healthy for \(FailureDescription.duration(healthyFor)) within \(FailureDescription.duration(within))")
-            var outcome = await verifyShowingProgress(verifier, unit: unit, healthyFor: healthyFor, within: within)
+        var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner)) { request in
+            Output.line("verifying: healthy for \(FailureDescription.duration(request.healthyFor)) within \(FailureDescription.duration(request.within))")
+            var outcome = await verifyShowingProgress(verifier, request)
             if outcome.verified, plan.playbook.verify.burnRateBelow != nil {
                 outcome.detail += " (burn-rate-below is checked by medic run, which keeps the SLO figures)"
             }
@@ -111,9 +111,9 @@ enum Healing {
     }
 
     /// Verifies; on a terminal, one line is rewritten as verification goes on ("healthy for 12s of 30s").
-    private static func verifyShowingProgress(_ verifier: HealthVerifier, unit: String, healthyFor: Double, within: Double) async -> (verified: Bool, detail: String) {
-        guard isatty(STDOUT_FILENO) == 1 else { return await verifier.verify(unit: unit, healthyFor: healthyFor, within: within) }
-        let outcome = await verifier.verify(unit: unit, healthyFor: healthyFor, within: within, progress: { Output.progress($0) })
+    private static func verifyShowingProgress(_ verifier: HealthVerifier, _ request: VerificationRequest) async -> (verified: Bool, detail: String) {
+        guard isatty(STDOUT_FILENO) == 1 else { return await verifier.verify(request) }
+        let outcome = await verifier.verify(request, progress: { Output.progress($0) })
         Output.progress(nil)
         return outcome
     }

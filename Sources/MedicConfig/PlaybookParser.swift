@@ -78,7 +78,7 @@ public enum PlaybookParser {
 
     private static func parseMatch(_ cursor: YAMLCursor, _ problems: ProblemCollector) -> PlaybookMatch {
         var match = PlaybookMatch()
-        guard let f = cursor.mapping(allowed: ["units", "health", "results", "exit-statuses", "signals", "journal"], problems: problems) else { return match }
+        guard let f = cursor.mapping(allowed: ["units", "health", "results", "causes", "exit-statuses", "signals", "journal"], problems: problems) else { return match }
         if let c = f["units"] {
             for item in c.list() {
                 if let pattern = problems.attempt({ () throws(ConfigError) in try item.reachablePattern() }) { match.units.append(pattern) }
@@ -95,6 +95,11 @@ public enum PlaybookParser {
                 if PlaybookMatch.knownResults.contains(text) { match.results.append(text) } else {
                     problems.add(item.error("unknown systemd Result '\(text)'; expected one of \(PlaybookMatch.knownResults.sorted().joined(separator: ", "))"))
                 }
+            }
+        }
+        if let c = f["causes"] {
+            for item in c.list() {
+                if let cause = problems.attempt({ () throws(ConfigError) in try item.choice(FailureCause.self) }) { match.causes.append(cause) }
             }
         }
         if let c = f["exit-statuses"] {

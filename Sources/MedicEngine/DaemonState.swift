@@ -67,7 +67,8 @@ public struct DaemonState: Codable, Sendable, Equatable {
         if decisions.escalating.contains(unit) { return "an escalation about \(unit) is being sent" }
         if let hold = decisions.hold, hold.units.contains(unit) { return "held: \(hold.reason)" }
         if let reason = decisions.notCorrecting[unit] { return "not correcting it: \(reason)" }
-        return "nothing holds it back (\(decisions.running.count) of \(decisions.limits.maxConcurrent) correction slots in use)"
+        let acting = decisions.running.count - (decisions.verifying?.count ?? 0)
+        return "nothing holds it back (\(acting) of \(decisions.limits.maxConcurrent) correction slots in use)"
     }
 }
 
@@ -75,6 +76,8 @@ public struct DaemonState: Codable, Sendable, Equatable {
 public struct CorrectionDecisions: Codable, Sendable, Equatable {
     /// Units with a correction running.
     public var running: [String]
+    /// Of those, the ones only verifying now (holding no slot); absent from older daemons' files.
+    public var verifying: [String]?
     public var escalating: [String]
     public var hold: Hold?
     /// Failing units Medic is not correcting, with the reason it logged.

@@ -8,6 +8,9 @@ struct WatchSession {
     let emit: @Sendable (WatchEvent) async -> Void
     var model: HealthModel
     var paths: [String: String] = [:]  // object path -> unit name
+    /// Units systemd unloaded while their unit file stays (nothing referenced them): kept as last
+    /// seen, and read again when systemd loads them.
+    var unloaded: Set<String> = []
     var manager: SystemdManager?
     let loader: UnitSnapshotLoader
 
@@ -34,9 +37,16 @@ struct WatchSession {
         let present = Set(loaded.map(\.snapshot.name))
         var gone: [String] = []
         var kept: [String: String] = [:]
+        unloaded.formIntersection(model.unitNames)
         for name in model.unitNames where !present.contains(name) {
-            // Missing from this read but not confirmed gone (a reexec in progress): kept as it was.
+            // Missing from this read but not confirmed gone (a reexec in progress, or unloaded with
+            // its unit file still there): kept as it was.
             guard await Self.isGone(name, manager: manager) else {
+                if let path = paths.first(where: { $0.value == name })?.key { kept[path] = name }
+                continue
+            }
+            if await Self.isUnloadedOnly(name, manager: manager) {
+                unloaded.insert(name)
                 if let path = paths.first(where: { $0.value == name })?.key { kept[path] = name }
                 continue
             }
@@ -132,7 +142,8 @@ struct WatchSession {
                 changedPaths[name] = path
                 if invalidated.contains(where: UnitSnapshot.healthProperties.contains) { refetch.insert(path) }
             case .unitNew(let name, let path):
-                if UnitPattern.any(watcher.patterns, match: name), model.snapshot(of: name) == nil, changed[name] == nil {
+                if UnitPattern.any(watcher.patterns, match: name), model.snapshot(of: name) == nil || unloaded.contains(name), changed[name] == nil {
+                    unloaded.remove(name)
                     refetch.insert(path)
                 }
                 removed.removeAll { $0.path == path }
@@ -170,6 +181,11 @@ struct WatchSession {
                 refetch.insert(path)
                 continue
             }
+            // Unloaded because nothing referenced it, its unit file still there: it exists, as last seen.
+            if await Self.isUnloadedOnly(name, manager: manager) {
+                unloaded.insert(name)
+                continue
+            }
             model.remove(name)
             paths[path] = nil
             await emit(.removed(name))
@@ -199,6 +215,14 @@ extension WatchSession {
         } catch {
             return false  // no answer (a reexec in progress) is not an answer that it is gone
         }
+    }
+}
+
+extension WatchSession {
+    /// Whether a unit the manager no longer has loaded still has its unit file (so it was unloaded,
+    /// not removed); no answer counts as removed only when the manager answered about loading.
+    static func isUnloadedOnly(_ name: String, manager: SystemdManager) async -> Bool {
+        (try? await manager.hasUnitFile(name)) ?? false
     }
 }
 

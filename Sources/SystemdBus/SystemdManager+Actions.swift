@@ -50,4 +50,16 @@ extension SystemdManager {
             return nil
         }
     }
+
+    /// Whether a unit file exists for the unit, loaded or not (GetUnitFileState answers): a unit
+    /// that systemd unloaded because nothing referenced it (a finished batch job) still exists and
+    /// can be started again. A transient unit's file goes with the unit.
+    public func hasUnitFile(_ name: String) async throws(BusError) -> Bool {
+        do {
+            let state = try await callManager("GetUnitFileState", [.string(name)]).first?.string
+            return state != nil && state != "bad"
+        } catch where error.name == "org.freedesktop.DBus.Error.FileNotFound" || error.name == "org.freedesktop.systemd1.NoSuchUnit" {
+            return false
+        }
+    }
 }

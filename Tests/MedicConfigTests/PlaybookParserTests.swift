@@ -10,6 +10,16 @@ struct PlaybookParserTests {
         PlaybookParser.parse(text, file: "p.yaml").problems.map(\.description)
     }
 
+    @Test("match.causes names why a unit fails; an unknown cause is reported with the known ones")
+    func causes() throws {
+        let outcome = PlaybookParser.parse("name: calm\nmatch:\n  causes: [flapping, crash-loop]\nsteps: [restart]\n", file: "p.yaml")
+        #expect(outcome.problems.isEmpty)
+        #expect(try #require(outcome.playbook).match.causes == [.flapping, .crashLoop])
+        let known = FailureCause.allCases.map(\.rawValue).joined(separator: ", ")
+        #expect(problems("name: calm\nmatch:\n  causes: [flapping, flapy]\nsteps: [restart]\n")
+                == ["p.yaml:3:22: match.causes[1]: expected one of \(known), got 'flapy'"])
+    }
+
     @Test("a complete playbook is read field by field")
     func complete() throws {
         let outcome = PlaybookParser.parse("""

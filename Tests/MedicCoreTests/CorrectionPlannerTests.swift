@@ -206,20 +206,42 @@ struct CorrectionPlannerTests {
     @Test("matching by exit status, signal and journal expression")
     func matching() throws {
         let byStatus = PlaybookMatch(exitStatuses: [3])
-        #expect(byStatus.matches(failed().snapshot, health: .failed))
-        #expect(!PlaybookMatch(exitStatuses: [4]).matches(failed().snapshot, health: .failed))
-        let killed = unit("failed", "failed", result: "signal", code: 2, status: 9)
-        #expect(PlaybookMatch(signals: [9]).matches(killed, health: .failed))
-        #expect(!PlaybookMatch(exitStatuses: [9]).matches(killed, health: .failed))
+        #expect(byStatus.matches(failed()))
+        #expect(!PlaybookMatch(exitStatuses: [4]).matches(failed()))
+        let killed = UnitHealth(snapshot: unit("failed", "failed", result: "signal", code: 2, status: 9), verdict: HealthVerdict(.failed, "killed"))
+        #expect(PlaybookMatch(signals: [9]).matches(killed))
+        #expect(!PlaybookMatch(exitStatuses: [9]).matches(killed))
         let byJournal = PlaybookMatch(journal: "cannot (open|read) /etc/.*\\.conf")
-        #expect(byJournal.matches(killed, health: .failed, journal: ["starting", "cannot open /etc/app.conf"]))
-        #expect(!byJournal.matches(killed, health: .failed, journal: ["all good"]))
-        #expect(!byJournal.matches(killed, health: .failed, journal: nil))
+        #expect(byJournal.matches(killed, journal: ["starting", "cannot open /etc/app.conf"]))
+        #expect(!byJournal.matches(killed, journal: ["all good"]))
+        #expect(!byJournal.matches(killed, journal: nil))
         // Whether the journal is worth reading at all: everything but the journal condition.
-        #expect(byJournal.matchesIgnoringJournal(killed, health: .failed))
+        #expect(byJournal.matchesIgnoringJournal(killed))
         let narrow = PlaybookMatch(units: [try UnitPattern("web-*.service")], signals: [9], journal: "oom")
-        #expect(!narrow.matchesIgnoringJournal(killed, health: .failed), "another unit's name")
-        #expect(!PlaybookMatch(exitStatuses: [4], journal: "x").matchesIgnoringJournal(failed().snapshot, health: .failed))
+        #expect(!narrow.matchesIgnoringJournal(killed), "another unit's name")
+        #expect(!PlaybookMatch(exitStatuses: [4], journal: "x").matchesIgnoringJournal(failed()))
+    }
+
+    @Test("matching by cause: what systemd reports and what Medic concluded beyond it")
+    func matchingByCause() {
+        let exited = failed()
+        #expect(FailureCause.of(exited) == [.exit])
+        #expect(PlaybookMatch(causes: [.exit, .crash]).matches(exited))
+        #expect(!PlaybookMatch(causes: [.flapping, .crashLoop]).matches(exited), "a plain failure is not flapping")
+        let flapping = UnitHealth(snapshot: unit("active", "running", result: "exit-code", code: 1, status: 1),
+                                  verdict: HealthVerdict(.degraded, "flapping: 3 restarts in 10m", cause: .flapping))
+        #expect(FailureCause.of(flapping) == [.flapping, .exit])
+        #expect(PlaybookMatch(causes: [.flapping, .crashLoop]).matches(flapping))
+        var sigkill = unit("failed", "failed", result: "signal", code: 2, status: 9)
+        #expect(FailureCause.of(UnitHealth(snapshot: sigkill, verdict: HealthVerdict(.failed, "x"))) == [.crash])
+        // A SIGKILL that Medic found to be the kernel's out-of-memory kill is that, not a crash.
+        sigkill.outOfMemory = true
+        let oom = UnitHealth(snapshot: sigkill, verdict: HealthVerdict(.failed, "x"))
+        #expect(FailureCause.of(oom) == [.outOfMemory])
+        #expect(PlaybookMatch(causes: [.outOfMemory]).matches(oom))
+        #expect(!PlaybookMatch(causes: [.crash]).matches(oom))
+        let limit = UnitHealth(snapshot: unit("failed", "failed", result: "start-limit-hit"), verdict: HealthVerdict(.failed, "x"))
+        #expect(FailureCause.of(limit) == [.startLimit])
     }
 
     /// Three rolled-back attempts of `name` on the failure `failed()` shows.

@@ -23,7 +23,7 @@ struct ContainedCommandTests {
         let step = PlaybookStep.run(argv: ["/bin/sh", "-c", script(dir)], undo: nil, timeout: timeout, user: nil)
         let playbook = Playbook(name: "p", steps: [step], verify: Verification(healthyFor: 1, within: 2), rollback: .none)
         let plan = CorrectionPlan(unit: "web.service", playbook: playbook, steps: [PlannedStep(step)], alternatives: [], dryRun: false, reason: "test")
-        let executor = CorrectionExecutor(actions: RecordingActions()) { _, _, _ in (true, "ok") }
+        let executor = CorrectionExecutor(actions: RecordingActions()) { _ in (true, "ok") }
         return (await executor.execute(plan, unit: UnitSnapshot(name: "web.service")), dir)
     }
 

@@ -59,7 +59,7 @@ struct CorrectionExecutorTests {
     }
 
     func run(_ plan: CorrectionPlan, actions: RecordingActions, verified: Bool) async -> CorrectionReport {
-        let executor = CorrectionExecutor(actions: actions) { _, _, _ in (verified, verified ? "ok" : "still failing") }
+        let executor = CorrectionExecutor(actions: actions) { _ in (verified, verified ? "ok" : "still failing") }
         return await executor.execute(plan, unit: UnitSnapshot(name: "web.service"))
     }
 
@@ -205,7 +205,7 @@ struct CorrectionExecutorTests {
     func announcedBeforeTheCall() async {
         let actions = RecordingActions()
         let announced = Mutex<[String]>([])
-        var executor = CorrectionExecutor(actions: actions) { _, _, _ in (false, "still failing") }
+        var executor = CorrectionExecutor(actions: actions) { _ in (false, "still failing") }
         executor.onStepStart = { action, _, isRollback, captured in
             let calls = actions.calls.withLock { $0.count }
             announced.withLock { $0.append("\(isRollback ? "undo " : "")\(action) captured=\(captured.map(String.init) ?? "-") after \(calls) calls") }

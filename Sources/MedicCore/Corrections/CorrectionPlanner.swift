@@ -81,7 +81,7 @@ public struct CorrectionPlanner: Sendable {
     /// The playbooks that match the unit, whether or not their trigger holds: priority, then name.
     public func matching(_ s: Situation) -> [Playbook] {
         playbooks
-            .filter { $0.match.matches(s.unit.snapshot, health: s.unit.verdict.health, journal: s.journal) }
+            .filter { $0.match.matches(s.unit, journal: s.journal) }
             .sorted { ($1.priority, $0.name) < ($0.priority, $1.name) }
     }
 

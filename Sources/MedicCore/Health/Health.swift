@@ -33,6 +33,8 @@ public enum HealthCause: String, Sendable, Codable {
     case crashLoop = "crash-loop"
     /// Activating, deactivating or reloading for longer than allowed.
     case stuck
+    /// Its start failed because a unit it requires failed (systemd says so only on the start job).
+    case dependency
 }
 
 /// A unit's health class with the reason an operator reads, and when the verdict may change on its own.

@@ -8,13 +8,16 @@ public struct PlaybookMatch: Sendable, Equatable {
     public var exitStatuses: [Int32]
     /// Signal numbers.
     public var signals: [Int32]
+    /// Why the unit fails (any of them): flapping, crash-loop, out-of-memory, dependency, ... (`FailureCause`).
+    public var causes: [FailureCause]
     /// A regular expression searched in the unit's recent journal lines.
     public var journal: String?
 
-    public init(units: [UnitPattern] = [], health: [Health] = [], results: [String] = [], exitStatuses: [Int32] = [], signals: [Int32] = [], journal: String? = nil) {
+    public init(units: [UnitPattern] = [], health: [Health] = [], results: [String] = [], causes: [FailureCause] = [], exitStatuses: [Int32] = [], signals: [Int32] = [], journal: String? = nil) {
         self.units = units
         self.health = health
         self.results = results
+        self.causes = causes
         self.exitStatuses = exitStatuses
         self.signals = signals
         self.journal = journal
@@ -27,10 +30,10 @@ public struct PlaybookMatch: Sendable, Equatable {
         "service-start-limit-hit", "unit-start-limit-hit",
     ]
 
-    /// Whether the unit's name, health, result, exit status or signal and (when the match names
-    /// one) its journal lines satisfy the match; without journal lines a journal condition fails.
-    public func matches(_ unit: UnitSnapshot, health current: Health, journal lines: [String]? = nil) -> Bool {
-        guard matchesIgnoringJournal(unit, health: current) else { return false }
+    /// Whether the unit's name, health, result, cause, exit status or signal and (when the match
+    /// names one) its journal lines satisfy the match; without journal lines a journal condition fails.
+    public func matches(_ unit: UnitHealth, journal lines: [String]? = nil) -> Bool {
+        guard matchesIgnoringJournal(unit) else { return false }
         if let journal {
             guard let lines, let regex = try? Regex(journal) else { return false }
             return lines.contains { $0.contains(regex) }
@@ -39,9 +42,11 @@ public struct PlaybookMatch: Sendable, Equatable {
     }
 
     /// Whether everything but the journal condition holds: when false, the journal need not be read.
-    public func matchesIgnoringJournal(_ unit: UnitSnapshot, health current: Health) -> Bool {
+    public func matchesIgnoringJournal(_ current: UnitHealth) -> Bool {
+        let unit = current.snapshot
         guard units.isEmpty || units.contains(where: { $0.matches(unit.name) }) else { return false }
-        guard health.isEmpty || health.contains(current) else { return false }
+        guard health.isEmpty || health.contains(current.verdict.health) else { return false }
+        guard causes.isEmpty || !FailureCause.of(current).isDisjoint(with: causes) else { return false }
         guard results.isEmpty || unit.result.map(results.contains) == true else { return false }
         let exited = unit.execMainCode == 1, killed = unit.execMainCode == 2 || unit.execMainCode == 3
         guard exitStatuses.isEmpty || (exited && unit.execMainStatus.map(exitStatuses.contains) == true) else { return false }

@@ -35,6 +35,11 @@ public struct UnitSnapshot: Sendable, Equatable {
     public var hasJob: Bool = false
     /// The control command that failed, when the failure was not the main process's (read only then).
     public var controlFailure: ControlCommandFailure?
+    /// Medic's own evidence that the kernel killed the main process for memory where systemd reports
+    /// a plain SIGKILL (the memory controller on cgroup v1); see `OutOfMemoryEvidence`.
+    public var outOfMemory: Bool = false
+    /// The main process's PID (kept by systemd after it exited), to find it in the kernel's messages.
+    public var execMainPID: UInt32?
     /// True for a unit created at runtime (`systemd-run`, `Transient=yes`): stopping it unloads it.
     public var transient: Bool = false
 

@@ -7,8 +7,8 @@ import SystemdBus
 /// and rolls back what it changed when it did not. In dry-run it records the plan and changes nothing.
 public struct CorrectionExecutor: Sendable {
     public var actions: any UnitActions
-    /// Verification: (unit, healthy-for, within) -> outcome and detail.
-    public var verify: @Sendable (String, Double, Double) async -> (Bool, String)
+    /// Verification of the unit after the steps -> outcome and detail.
+    public var verify: @Sendable (VerificationRequest) async -> (Bool, String)
     public var clock: WallClock
     /// How long a job may take before the step counts as failed.
     public var jobTimeout: Double = 90
@@ -27,7 +27,7 @@ public struct CorrectionExecutor: Sendable {
     /// Seconds past RestartSec= that a failed unit still counts as awaiting systemd's own restart.
     public var restartGrace: Double = 2
 
-    public init(actions: any UnitActions, clock: WallClock = .system, verify: @escaping @Sendable (String, Double, Double) async -> (Bool, String)) {
+    public init(actions: any UnitActions, clock: WallClock = .system, verify: @escaping @Sendable (VerificationRequest) async -> (Bool, String)) {
         self.actions = actions
         self.clock = clock
         self.verify = verify
@@ -52,6 +52,7 @@ public struct CorrectionExecutor: Sendable {
         }
         var executed: [(PlannedStep, UInt64?)] = []
         var failed = false
+        let stepsBegan = clock.now()
         for planned in plan.steps {
             if Task.isCancelled { break }
             let begin = clock.now()
@@ -70,7 +71,10 @@ public struct CorrectionExecutor: Sendable {
             return await interrupted(plan, executed: executed, snapshot: snapshot, report: report)
         }
         if !failed {
-            let (verified, detail) = await verify(plan.unit, plan.playbook.verify.healthyFor, plan.playbook.verify.within)
+            let request = VerificationRequest(unit: plan.unit, healthyFor: plan.playbook.verify.healthyFor, within: plan.playbook.verify.within, stepsBegan: stepsBegan)
+            let (verified, detail) = Self.ranBatchJob(executed, snapshot: snapshot)
+                ? (true, "the run started by the correction finished successfully (Type=oneshot: its start job completed)")
+                : await verify(request)
             if Task.isCancelled { return await interrupted(plan, executed: executed, snapshot: snapshot, report: report) }
             report.verification = detail
             if verified {
@@ -89,6 +93,15 @@ public struct CorrectionExecutor: Sendable {
         }
         report.ended = clock.now()
         return report
+    }
+
+    /// A oneshot service (a batch job) is recovered by one successful run: its start job completes
+    /// only when the run has ended in success (a failed run fails the job, and so the step). Its
+    /// unit may be unloaded at once afterwards, so the job is the evidence, not the unit's state.
+    static func ranBatchJob(_ executed: [(PlannedStep, UInt64?)], snapshot: UnitSnapshot) -> Bool {
+        guard snapshot.serviceType == "oneshot" else { return false }
+        guard let last = executed.last(where: { [.start, .restart, .stop].contains($0.0.step) }) else { return false }
+        return last.0.step != .stop
     }
 
     /// Re-reads the unit from the manager just before the first step: a plan decided on a state that

@@ -70,12 +70,12 @@ extension CorrectionService {
             let remaining = Array(undoable.dropFirst(alreadyUndone).reversed())
             let runner = try await actionsRunner()
             let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
-            var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner), clock: clock) { _, _, _ in (false, "") }
+            var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner), clock: clock) { _ in (false, "") }
             StepRecorder(store: store, correction: open.id, logger: logger).attach(to: &executor)
             var outcome = CorrectionOutcome.interrupted
             var detail = "Medic stopped during the correction; "
             if unit.verdict.health == .healthy && !executed.isEmpty {
-                let (verified, verification) = await verifier.verify(unit: open.unit, healthyFor: playbook.verify.healthyFor, within: playbook.verify.within)
+                let (verified, verification) = await verifier.verify(VerificationRequest(unit: open.unit, healthyFor: playbook.verify.healthyFor, within: playbook.verify.within, stepsBegan: open.startedAt))
                 detail += verification
                 if verified { outcome = .recovered }
             } else {

@@ -34,8 +34,13 @@ public actor CorrectionService {
 
     var runner: JobRunner?
     var guards: [String: [String: GuardState]] = [:]
-    /// Units with a correction running (each holds a slot of `max-concurrent`).
+    /// Units with a correction running; each holds a slot of `max-concurrent` while it acts (its
+    /// steps or its rollback), not while it only watches the unit for verification.
     var running: Set<String> = []
+    /// Units whose correction is verifying now: watching, holding no slot.
+    var verifying: Set<String> = []
+    /// Corrections acting now, the count `max-concurrent` bounds.
+    var acting: Int { running.subtracting(verifying).count }
     /// Units whose escalation (notifications only) is being sent: no slot held.
     var escalating: Set<String> = []
     /// The background task of each unit's running correction, to abandon it when the unit is removed.
@@ -99,7 +104,7 @@ public actor CorrectionService {
     /// What the service is doing and holding back now, for `medic status` and `medic explain`.
     public func decisions() -> CorrectionDecisions {
         CorrectionDecisions(
-            running: running.sorted(), escalating: escalating.sorted(),
+            running: running.sorted(), verifying: verifying.sorted(), escalating: escalating.sorted(),
             hold: bursts.hold.map { CorrectionDecisions.Hold(units: $0.units.sorted(), since: $0.since, reason: $0.reason) },
             notCorrecting: heldReason, limits: CorrectionDecisions.Limits(planner.limits)
         )
@@ -286,7 +291,7 @@ public actor CorrectionService {
             break
         }
         // Units no playbook could match cost nothing more (their journal is not read).
-        guard planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(unit.snapshot, health: unit.verdict.health) }) else {
+        guard planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(unit) }) else {
             hold(unit, "no playbook matches it (\(unit.verdict.reason))")
             return
         }
@@ -299,7 +304,7 @@ public actor CorrectionService {
         let lines = journalLines(for: unit)
         let situation = CorrectionPlanner.Situation(
             unit: unit, budget: budgets[unit.name], journal: lines, statistics: statistics, guards: guards[unit.name] ?? [:],
-            correctionRunning: running.contains(unit.name) || escalating.contains(unit.name), runningCorrections: running.count, recentStarts: recentStarts,
+            correctionRunning: running.contains(unit.name) || escalating.contains(unit.name), runningCorrections: acting, recentStarts: recentStarts,
             now: now
         )
         switch planner.decide(situation) {
@@ -354,6 +359,7 @@ public actor CorrectionService {
     func execute(_ plan: CorrectionPlan, intent: CorrectionIntent, unit: UnitHealth, escalation: Bool) async {
         defer {
             if escalation { escalating.remove(plan.unit) } else { running.remove(plan.unit) }
+            verifying.remove(plan.unit)
         }
         do {
             let actions = try await actionsRunner()
@@ -384,12 +390,15 @@ public actor CorrectionService {
             let slo = self.slo
             let clock = self.clock
             let burnRateBelow = plan.playbook.verify.burnRateBelow
-            var executor = CorrectionExecutor(actions: BusUnitActions(runner: actions), clock: clock) { name, healthyFor, within in
-                let deadline = clock.now() + within
-                let (healthy, detail) = await verifier.verify(unit: name, healthyFor: healthyFor, within: within)
+            var executor = CorrectionExecutor(actions: BusUnitActions(runner: actions), clock: clock) { request in
+                let deadline = clock.now() + request.within
+                // Watching holds no slot: other units need not wait out this unit's verification.
+                await self.verifying(request.unit, true)
+                let (healthy, detail) = await verifier.verify(request)
+                await self.verifying(request.unit, false)
                 guard healthy, let threshold = burnRateBelow else { return (healthy, detail) }
                 guard let slo else { return (false, "\(detail), but no SLO figures to check the burn rate with") }
-                return await BurnRateCheck.wait(unit: name, below: threshold, until: deadline, query: slo, clock: clock, healthy: detail)
+                return await BurnRateCheck.wait(unit: request.unit, below: threshold, until: deadline, query: slo, clock: clock, healthy: detail)
             }
             // The daemon cancels a correction only when its unit is gone: nothing is left to undo.
             executor.undoWhenInterrupted = false
@@ -424,6 +433,11 @@ public actor CorrectionService {
         } catch {
             logger.error("correction of \(plan.unit) with \(plan.playbook.name) could not run: \(error)")
         }
+    }
+
+    /// Marks a unit's correction as verifying (no slot held) or acting again (its rollback).
+    func verifying(_ unit: String, _ on: Bool) {
+        if on { verifying.insert(unit) } else { verifying.remove(unit) }
     }
 
     /// The connection corrections act through, opened again when it died with the bus.

@@ -16,14 +16,13 @@ public struct HealthVerifier: Sendable {
         self.logger = logger
     }
 
-    /// The outcome and a sentence for the history.
+    /// The outcome and a sentence for the history (see `VerificationTracker` for the rules).
     /// - Parameter progress: called about every second with where verification stands ("healthy for
     ///   12s of 30s"), for a terminal.
-    public func verify(unit: String, healthyFor: Double, within: Double, progress report: (@Sendable (String) -> Void)? = nil) async -> (verified: Bool, detail: String) {
-        guard let pattern = try? UnitPattern(unit) else { return (false, "invalid unit name \(unit)") }
-        let start = clock.now()
+    public func verify(_ request: VerificationRequest, progress report: (@Sendable (String) -> Void)? = nil) async -> (verified: Bool, detail: String) {
+        guard let pattern = try? UnitPattern(request.unit) else { return (false, "invalid unit name \(request.unit)") }
         let clock = self.clock
-        let progress = Progress()
+        let progress = Progress(VerificationTracker(request, began: clock.now()))
         let (wakes, wake) = AsyncStream.makeStream(of: Void.self)
         let watcher = UnitWatcher(address: address, patterns: [pattern], clock: clock, logger: logger)
         func wakeAt(_ time: Double) {
@@ -44,28 +43,21 @@ public struct HealthVerifier: Sendable {
                     switch event {
                     case .observed(let health) where health.name == pattern.text:
                         let now = clock.now()
-                        progress.state.withLock { s in
-                            s.last = "\(health.verdict.health.rawValue): \(health.verdict.reason)"
-                            s.since = health.verdict.health == .healthy ? (s.since ?? now) : nil
-                        }
+                        progress.tracker.withLock { $0.observe(health, at: now) }
                     case .connectionLost(let reason):
-                        // Unseen time is not healthy time: the streak starts again once systemd is back.
-                        progress.state.withLock { s in
-                            s.last = "lost the connection to systemd (\(reason))"
-                            s.since = nil
-                        }
+                        progress.tracker.withLock { $0.connectionLost(reason) }
                     default:
                         return
                     }
                     wake.yield()
                 }
             } catch {
-                progress.state.withLock { $0.last = "cannot watch: \(error)" }
+                progress.tracker.withLock { $0.cannotWatch("\(error)") }
             }
         }
         defer { watching.cancel() }
         return await withTaskGroup(of: Void.self) { group in
-            wakeAt(start + within)
+            wakeAt(clock.now() + request.within)
             if report != nil {
                 group.addTask {
                     while !Task.isCancelled {
@@ -77,24 +69,25 @@ public struct HealthVerifier: Sendable {
             var outcome = (false, "")
             for await _ in wakes {
                 let now = clock.now()
-                let (since, last) = progress.state.withLock { ($0.since, $0.last) }
-                if let since, now - since >= healthyFor {
-                    outcome = (true, "healthy for \(FailureDescription.duration(now - since)) without interruption")
-                    break
-                }
-                if let report {
-                    let left = FailureDescription.duration(max(0, start + within - now))
-                    if let since {
-                        report("healthy for \(FailureDescription.duration(now - since)) of \(FailureDescription.duration(healthyFor)) (\(left) left)")
-                    } else {
-                        report("waiting for \(unit) to be healthy: \(last) (\(left) left)")
+                let tracker = progress.tracker.withLock { $0 }
+                switch tracker.outcome(at: now) {
+                case .verified(let detail):
+                    outcome = (true, detail)
+                case .notVerified(let detail):
+                    outcome = (false, detail)
+                case .pending(let until):
+                    if let report {
+                        let left = FailureDescription.duration(max(0, tracker.began + request.within - now))
+                        if let since = tracker.healthySince {
+                            report("healthy for \(FailureDescription.duration(now - since)) of \(FailureDescription.duration(request.healthyFor)) (\(left) left)")
+                        } else {
+                            report("waiting for \(request.unit) to be healthy: \(tracker.last) (\(left) left)")
+                        }
                     }
+                    wakeAt(until)
+                    continue
                 }
-                if now - start >= within {
-                    outcome = (false, "not healthy for \(FailureDescription.duration(healthyFor)) within \(FailureDescription.duration(within)); last seen \(last)")
-                    break
-                }
-                if let since { wakeAt(min(since + healthyFor, start + within)) } else { wakeAt(start + within) }
+                break
             }
             progress.timer.withLock { $0?.cancel() }
             group.cancelAll()
@@ -105,8 +98,11 @@ public struct HealthVerifier: Sendable {
 
 /// What verification has seen so far, shared between the watcher and the deciding loop.
 private final class Progress: Sendable {
-    /// Since when the unit has been healthy without interruption, and the last state seen.
-    let state = Mutex<(since: Double?, last: String)>((nil, "no state seen"))
+    let tracker: Mutex<VerificationTracker>
     /// The pending wake-up at the next moment the outcome can be decided.
     let timer = Mutex<Task<Void, Never>?>(nil)
+
+    init(_ tracker: VerificationTracker) {
+        self.tracker = Mutex(tracker)
+    }
 }
