@@ -33,11 +33,12 @@ struct StatusCommand: AsyncParsableCommand {
         } catch {
             throw MedicFailure(describeConnectionFailure(error, address: address))
         }
+        let live = DaemonState.read(from: DaemonState.path(besideStore: state.storePath))
+        let now = Date().timeIntervalSince1970
+        if let live { units = units.map { live.adding($0, now: now) } }
         if failedOnly { units = units.filter { $0.verdict.health == .failed } }
         let slos = try await budgets()
         let daemon = try await daemonNote()
-        let live = DaemonState.read(from: DaemonState.path(besideStore: state.storePath))
-        let now = Date().timeIntervalSince1970
         let summary = SummaryReport(HealthSummary(units))
         if json {
             struct Document: Encodable { var units: [UnitReport]; var summary: SummaryReport; var daemon: String?; var medicRun: MedicRun? }

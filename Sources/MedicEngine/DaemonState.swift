@@ -48,6 +48,16 @@ public struct DaemonState: Codable, Sendable, Equatable {
         stoppedAt == nil && (kill(pid, 0) == 0 || errno == EPERM) && now - heartbeat < max(10, heartbeatInterval * 5)
     }
 
+    /// The unit as the running daemon knows it: a start that failed on a dependency leaves the unit
+    /// inactive with Result=success, and only the daemon saw the failed job.
+    public func adding(_ unit: UnitHealth, now: Double) -> UnitHealth {
+        guard isLive(now: now), unit.snapshot.activeState == "inactive", !unit.snapshot.hasJob,
+              let failure = decisions.dependencyFailures?[unit.name] else { return unit }
+        var known = unit
+        known.verdict = HealthVerdict(.failed, "failed: \(failure)", cause: .dependency)
+        return known
+    }
+
     /// One line for `medic status`.
     public func summary(now: Double) -> String {
         guard isLive(now: now) else {
@@ -82,6 +92,9 @@ public struct CorrectionDecisions: Codable, Sendable, Equatable {
     public var hold: Hold?
     /// Failing units Medic is not correcting, with the reason it logged.
     public var notCorrecting: [String: String]
+    /// Units whose last start failed on a required unit, which systemd says only on the start job
+    /// (so only the daemon knows): the failure, "dependency db.service failed: exit-code status=1".
+    public var dependencyFailures: [String: String]?
     public var limits: Limits
 
     /// A mass-failure hold in force.

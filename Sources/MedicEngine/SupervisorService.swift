@@ -149,7 +149,7 @@ public struct SupervisorService: Service {
     private func writeState(startedAt: Double, stopped: Bool = false, decisions: CorrectionDecisions?) async {
         guard let statePath else { return }
         let now = clock.now()
-        let decisions = decisions ?? CorrectionDecisions(running: [], escalating: [], hold: nil, notCorrecting: [:], limits: .init(CorrectionLimits()))
+        let decisions = decisions ?? CorrectionDecisions(running: [], escalating: [], hold: nil, notCorrecting: [:], dependencyFailures: nil, limits: .init(CorrectionLimits()))
         let state = DaemonState(pid: getpid(), startedAt: startedAt, heartbeat: now, stoppedAt: stopped ? now : nil, watching: await status.watching, decisions: decisions)
         do { try state.write(to: statePath) } catch { await writes.failed(error, doing: "writing \(statePath)") }
     }

@@ -8,6 +8,7 @@ extension UnitSnapshot {
         "Id", "Description", "LoadState", "ActiveState", "SubState", "Result", "ExecMainCode", "ExecMainStatus",
         "NRestarts", "InvocationID", "ExecMainStartTimestamp", "StateChangeTimestamp", "Type", "RemainAfterExit",
         "TriggeredBy", "NextElapseUSecRealtime", "NextElapseUSecMonotonic", "Job", "Restart", "RestartUSec", "Transient",
+        "ExecMainPID",
     ]
 
     /// A service's control commands, read only for a failure its main process does not explain.
@@ -26,11 +27,18 @@ extension UnitSnapshot {
             switch key {
             case "Description": description = value.string ?? description
             case "LoadState": loadState = value.string ?? loadState
-            case "ActiveState": activeState = value.string ?? activeState
+            case "ActiveState":
+                activeState = value.string ?? activeState
+                // Started again (or failed on its own): a dependency failure of its last start is history.
+                if activeState != "inactive" { dependencyFailure = nil }
             case "SubState": subState = value.string ?? subState
             case "Result": result = value.string
             case "ExecMainCode": execMainCode = value.int64.map { Int32(truncatingIfNeeded: $0) }
             case "ExecMainStatus": execMainStatus = value.int64.map { Int32(truncatingIfNeeded: $0) }
+            case "ExecMainPID":
+                let pid = value.int64.map { UInt32(truncatingIfNeeded: $0) }
+                if pid != execMainPID { outOfMemory = false }  // another process: the old evidence is history
+                execMainPID = pid
             case "NRestarts": restartCount = value.int64.map { UInt32(truncatingIfNeeded: $0) }
             case "InvocationID":
                 let id = Self.hex(value)

@@ -11,6 +11,9 @@ struct WatchSession {
     /// Units systemd unloaded while their unit file stays (nothing referenced them): kept as last
     /// seen, and read again when systemd loads them.
     var unloaded: Set<String> = []
+    /// The main PID whose end was already looked up in the kernel's messages, by unit.
+    var checkedPIDs: [String: UInt32] = [:]
+    let kernel = KernelMessages()
     var manager: SystemdManager?
     let loader: UnitSnapshotLoader
 
@@ -57,7 +60,7 @@ struct WatchSession {
         var transitions: [HealthTransition] = []
         for unit in loaded {
             paths[unit.path] = unit.snapshot.name
-            if let transition = model.update(unit.snapshot, at: now), reportNew || transition.from != nil {
+            if let transition = model.update(withEvidence(unit.snapshot), at: now), reportNew || transition.from != nil {
                 transitions.append(transition)
             }
         }
@@ -107,8 +110,26 @@ struct WatchSession {
 
     /// Applies one unit's new snapshot and reports what came of it.
     private mutating func update(_ snapshot: UnitSnapshot, at now: Double) async {
-        if let transition = model.update(snapshot, at: now) { await emit(.transition(transition)) }
+        if let transition = model.update(withEvidence(snapshot), at: now) { await emit(.transition(transition)) }
         if let unit = model.health(of: snapshot.name) { await emit(.observed(unit)) }
+    }
+
+    /// A unit with what Medic knows beyond its properties: a dependency failure of its last start,
+    /// and, when systemd says it was killed by SIGKILL, the kernel's word on whether that was for
+    /// memory (looked up once per main process). Both are kept across re-reads of the unit.
+    mutating func withEvidence(_ snapshot: UnitSnapshot) -> UnitSnapshot {
+        var unit = snapshot
+        // A re-read does not know what only a job said: the dependency failure stays until the unit runs again.
+        if unit.dependencyFailure == nil, unit.activeState == "inactive", let previous = model.snapshot(of: unit.name),
+           previous.startKey == unit.startKey, let dependency = previous.dependencyFailure {
+            unit.dependencyFailure = dependency
+        }
+        guard OutOfMemoryEvidence.worthChecking(unit), let pid = unit.execMainPID else { return unit }
+        if let previous = model.snapshot(of: unit.name), previous.execMainPID == pid, previous.outOfMemory { unit.outOfMemory = true }
+        guard !unit.outOfMemory, checkedPIDs[unit.name] != pid else { return unit }
+        checkedPIDs[unit.name] = pid
+        unit.outOfMemory = OutOfMemoryEvidence.kernelKilled(pid: pid, in: kernel.recent())
+        return unit
     }
 
     enum Input: Sendable {
@@ -127,6 +148,7 @@ struct WatchSession {
         var removed: [(name: String, path: String)] = []
         var resnapshotNeeded = false
         var resubscribeNeeded = false
+        var dependencyFailed: [String] = []
         for signal in batch {
             guard let event = ManagerEvent(signal: signal) else { continue }
             switch event {
@@ -152,8 +174,11 @@ struct WatchSession {
                 // re-reading it now would load it again.
                 removed.append((name, path))
                 refetch.remove(path)
-            case .jobRemoved:
-                continue
+            case .jobRemoved(_, _, let unit, let result):
+                // systemd reports a start that failed on a required unit only on the job.
+                if result == "dependency", UnitPattern.any(watcher.patterns, match: unit), !dependencyFailed.contains(unit) {
+                    dependencyFailed.append(unit)
+                }
             case .reloading(let active):
                 if !active { resnapshotNeeded = true }
             case .managerAppeared:
@@ -171,6 +196,13 @@ struct WatchSession {
             if snapshot.failureIsInControlCommand, snapshot.controlFailure == nil, let manager, let path = changedPaths[name] {
                 snapshot = try await loader.withControlDetail([.init(path: path, snapshot: snapshot)], from: manager).first?.snapshot ?? snapshot
             }
+            await update(snapshot, at: now)
+        }
+        for name in dependencyFailed {
+            guard var snapshot = model.snapshot(of: name), snapshot.activeState == "inactive", let manager else { continue }
+            let path = paths.first(where: { $0.value == name })?.key
+            snapshot.dependencyFailure = await DependencyLookup.failure(of: name, path: path, manager: manager, at: now)
+            snapshot.hasJob = false  // the failed job is the one that just ended
             await update(snapshot, at: now)
         }
         for (name, path) in removed {

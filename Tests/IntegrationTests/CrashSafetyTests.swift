@@ -18,7 +18,9 @@ struct CrashSafetyTests {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
         defer { sandbox.stop() }
         let failing = [uniqueUnit("crashy-a"), uniqueUnit("crashy-b")], calm = uniqueUnit("calm")
-        var units = Dictionary(uniqueKeysWithValues: failing.map { ($0, "[Service]\nMemoryMax=256M\nExecStart=/bin/false\n") })
+        // They run a moment before failing again, so that each correction spends a while verifying
+        // (a unit that fails at once ends verification at once).
+        var units = Dictionary(uniqueKeysWithValues: failing.map { ($0, "[Service]\nMemoryMax=256M\nExecStart=/bin/sh -c 'sleep 0.8; exit 1'\n") })
         units[calm] = "[Service]\nExecStart=/bin/sleep infinity\n"
         try sandbox.install(units: units)
         for unit in failing + [calm] { _ = try sandbox.systemctl("start", unit) }

@@ -87,12 +87,84 @@ struct HealMoreTests {
             try await Task.sleep(for: .seconds(3))
         }
         for name in names {
-            let started = await daemon.awaitLog("correcting \(name) with restart-failed", timeout: 90)
+            let started = await daemon.awaitLog("correcting \(name) with ", timeout: 90)
             let at = try #require(started.flatMap(logTime), "\(name) was not corrected: \(daemon.log.all.joined(separator: "\n"))")
             // Log times are whole seconds: one more second of slack.
             #expect(at - failedAt[name]! < 61, "\(name) waited \(at - failedAt[name]!) s for its first correction")
         }
         #expect(daemon.stop() == 0)
+    }
+
+    @Test("a start that failed on a required unit is a failure of its own (cause dependency); the root is healed first, then the unit is started in the same correction")
+    func dependencyChain() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let db = uniqueUnit("db"), app = uniqueUnit("app")
+        let flag = sandbox.runtimeDirectory + "/\(db).ok"
+        try sandbox.install(units: [
+            // Its configuration check fails during activation, so the start job of what requires it fails.
+            db: "[Service]\nExecStartPre=/bin/sh -c 'test -e \(flag) || exit 1'\nExecStart=/bin/sleep infinity\n",
+            app: "[Unit]\nRequires=\(db)\nAfter=\(db)\n[Service]\nExecStart=/bin/sleep infinity\n",
+        ])
+        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [db, app]), stateDirectory: sandbox.runtimeDirectory + "/state",
+                                       arguments: ["--playbooks", PlaybookCheckTests.repository + "/Playbooks"])
+        let monitor = try BusJobMonitor(sandbox)
+        defer { monitor.stop() }
+        // A person starts the app; its database fails, and systemd fails the app's start job with "dependency".
+        _ = try? sandbox.systemctl("start", app)
+        let chain = await daemon.awaitLog("\(app): ", "-> failed: failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1")
+        #expect(chain != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        // medic status learns it from the daemon's state file, written on its heartbeat.
+        var status = ""
+        let shown = try await eventually(10) {
+            status = try MedicBinary.run(["status", "--bus-address", sandbox.busAddress, "--state-dir", sandbox.runtimeDirectory + "/state", app], in: sandbox).standardOutput
+            return status.contains("failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1")
+        }
+        #expect(shown, "\(status)")
+        #expect(await daemon.awaitLog("not correcting \(app)", "its dependency \(db)") != nil)
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
+        let done = await daemon.awaitLog("correction #", "of \(db) with restart-failed:", timeout: 90)
+        #expect(done?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(done?.contains("then started what had failed because of it: \(app)") == true)
+        #expect(try show("ActiveState", app, in: sandbox) == "active")
+        #expect(daemon.stop() == 0)
+        // One correction, recorded against the root, with the dependent's start as its step.
+        let store = try MedicStore(path: sandbox.runtimeDirectory + "/state/medic.db")
+        #expect(try await store.corrections(unit: app).isEmpty)
+        let root = try #require(try await store.corrections(unit: db).first)
+        #expect(try await store.steps(of: root.id).map(\.action) == ["restart", "start \(app)"])
+        // Medic never restarted the app itself: its only job from Medic is the start after the root recovered.
+        #expect(monitor.calls(on: app).map(\.member) == ["StartUnit"], "\(monitor.calls(on: app))")
+    }
+
+    @Test("an out-of-memory kill that systemd reports as SIGKILL (memory controller on cgroup v1) is recognised, and the memory playbook raises the limit until it fits")
+    func outOfMemoryOnCgroupV1() async throws {
+        guard FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes") else { return }  // a cgroup v2 host: systemd says oom-kill itself
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("hungry")
+        let cgroups = "/sys/fs/cgroup/memory/\(name)"
+        defer { removeCgroups(under: cgroups) }
+        // The user manager cannot apply MemoryMax on cgroup v1: the service applies its own MemoryMax to a
+        // v1 memory cgroup, as the system manager would, and needs about 60 MB.
+        let errors = sandbox.runtimeDirectory + "/\(name).err"
+        let script = "exec 2>>\(errors); limit=$(systemctl --user show -P MemoryMax \(name)); mkdir -p \(cgroups)/$$ && echo $limit > \(cgroups)/$$/memory.limit_in_bytes && echo $$ > \(cgroups)/$$/cgroup.procs && exec python3 -c 'import time; x = bytearray(48 << 20); time.sleep(1e9)'"
+        try sandbox.install(units: [name: "[Service]\nEnvironment=XDG_RUNTIME_DIR=\(sandbox.runtimeDirectory)\nMemoryMax=40M\nExecStart=/bin/sh -c \"\(script.replacingOccurrences(of: "$", with: "$$"))\"\n"])
+        _ = try? sandbox.systemctl("start", name)
+        #expect(await eventually(20) { (try? show("ActiveState", name, in: sandbox)) == "failed" })
+        #expect(try show("Result", name, in: sandbox) == "signal", "systemd itself does not see the out-of-memory kill here; \((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")")
+        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: sandbox.runtimeDirectory + "/state",
+                                       arguments: ["--playbooks", PlaybookCheckTests.repository + "/Playbooks"])
+        let started = await daemon.awaitLog("correcting \(name) with raise-memory-after-oom")
+        #expect(started?.contains("out of memory: the kernel killed the main process") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(await eventually(30) { (try? show("ActiveState", name, in: sandbox)) == "active" })
+        #expect(try show("MemoryMax", name, in: sandbox) == "\(60 << 20)")
+        #expect(daemon.stop() == 0)
+    }
+
+    func removeCgroups(under top: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: top)) ?? [] { rmdir("\(top)/\(entry)") }
+        rmdir(top)
     }
 
     /// The time stamp at the start of a daemon log line ("2026-11-29T20:41:00+0000 notice ...").

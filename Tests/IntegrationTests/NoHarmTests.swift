@@ -283,7 +283,9 @@ struct NoHarmTests {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
         defer { sandbox.stop() }
         let name = uniqueUnit("ctrl-c")
-        try sandbox.install(units: [name: "[Service]\nMemoryMax=256M\nExecStart=/bin/false\n"])
+        // Fails once, then runs: Ctrl-C comes while verification watches it run.
+        let flag = sandbox.runtimeDirectory + "/\(name).ran"
+        try sandbox.install(units: [name: "[Service]\nMemoryMax=256M\nExecStart=/bin/sh -c 'test -e \(flag) || { touch \(flag); exit 1; }; exec sleep infinity'\n"])
         _ = try sandbox.systemctl("start", name)
         #expect(try await eventually(10) { try show("ActiveState", name, in: sandbox) == "failed" })
         let slow = "name: more-memory\ntrigger: failure\nsteps:\n  - set-property: {name: MemoryMax, value: 512M}\n  - restart\nverify: {healthy-for: 1m, within: 2m}\n"

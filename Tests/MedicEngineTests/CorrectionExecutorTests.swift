@@ -128,6 +128,14 @@ struct CorrectionExecutorTests {
         }
     }
 
+    @Test("a relative change compounds with the attempt, from the value before the correction, up to the cap")
+    func compounding() throws {
+        let change = PropertyChange.relativePercent(50)
+        #expect(try PropertyArithmetic.newValue(for: "MemoryMax", change: change, current: 100 << 20, limit: .bytes(1 << 30), attempt: 1) == 150 << 20)
+        #expect(try PropertyArithmetic.newValue(for: "MemoryMax", change: change, current: 100 << 20, limit: .bytes(1 << 30), attempt: 2) == 225 << 20)
+        #expect(try PropertyArithmetic.newValue(for: "MemoryMax", change: change, current: 100 << 20, limit: .bytes(300 << 20), attempt: 3) == 300 << 20)
+    }
+
     @Test("CPUQuota percentages become microseconds per second; memory percentages are refused")
     func percentages() throws {
         #expect(try PropertyArithmetic.newValue(for: "CPUQuota", change: .absolute(.percent(50)), current: nil, limit: nil) == 500_000)

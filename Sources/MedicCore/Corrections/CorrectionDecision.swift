@@ -39,6 +39,9 @@ public struct CorrectionPlan: Sendable, Equatable {
     public var signature: FailureSignature?
     /// 1 for the first choice, 2 when the first was held back (cooldown, quarantine, suppression), ...
     public var rank: Int
+    /// 1 for the playbook's first attempt on the unit within its guard window, 2 for the second, ...:
+    /// a relative property change grows with it (see `PropertyChange`).
+    public var attempt: Int = 1
 
     public init(unit: String, playbook: Playbook, steps: [PlannedStep], alternatives: [String], dryRun: Bool, reason: String, signature: FailureSignature? = nil, rank: Int = 1) {
         self.unit = unit

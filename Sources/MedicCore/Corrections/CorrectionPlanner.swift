@@ -146,7 +146,7 @@ public struct CorrectionPlanner: Sendable {
             if lastMinute.count >= limits.maxPerMinute {
                 return .wait(until: (lastMinute.min() ?? s.now) + 60, reason: "\(lastMinute.count) corrections started in the last minute (at most \(limits.maxPerMinute))")
             }
-            return .act(CorrectionPlan(
+            var plan = CorrectionPlan(
                 unit: unit.name,
                 playbook: playbook,
                 steps: playbook.steps.map(PlannedStep.init),
@@ -155,7 +155,9 @@ public struct CorrectionPlanner: Sendable {
                 reason: reason,
                 signature: signature,
                 rank: index + 1
-            ))
+            )
+            plan.attempt = state.attempts(within: rules.window, now: s.now) + 1
+            return .act(plan)
         }
         if let earliest { return .wait(until: earliest.time, reason: earliest.reason) }
         if exhausted.isEmpty, !passedOver.isEmpty { return .none(reason: passedOver.joined(separator: "; ")) }

@@ -10,6 +10,9 @@ public enum FailureDescription {
             if let control = snapshot.controlFailure { return control.description }
             return "\(result) in a control command (ExecStartPre=, ExecStop=, ...), not the main process"
         }
+        if snapshot.outOfMemory {
+            return "out of memory: the kernel killed the main process (systemd reports \(result) SIGKILL)"
+        }
         switch result {
         case "exit-code":
             if let status = snapshot.execMainStatus { return "exit-code status=\(status)" }

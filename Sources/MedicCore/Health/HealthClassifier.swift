@@ -122,6 +122,11 @@ public struct HealthClassifier: Sendable {
             // Between an automatic restart's stop and start systemd briefly shows inactive/dead with a job queued.
             return HealthVerdict(.healthy, "starting (job queued)")
         }
+        if let dependency = unit.dependencyFailure {
+            // Its start failed on a dependency: systemd shows it inactive with Result=success, yet the
+            // service is down because of a failure. That is failed, and its time is bad.
+            return HealthVerdict(.failed, "failed: \(dependency.description)", cause: .dependency)
+        }
         var reason: String
         if unit.startKey == nil {
             reason = "never started"

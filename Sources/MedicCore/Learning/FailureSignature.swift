@@ -35,6 +35,8 @@ public struct FailureSignature: Sendable, Equatable, Hashable, CustomStringConve
     public var description: String { key }
 
     private static func base(_ unit: UnitSnapshot, verdict: HealthVerdict) -> String {
+        // Killed for memory, though systemd says SIGKILL: the same failure as systemd's own oom-kill.
+        if unit.outOfMemory { return "oom-kill" }
         let result = unit.result ?? "success"
         switch result {
         case "exit-code":

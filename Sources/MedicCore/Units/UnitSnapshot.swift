@@ -38,6 +38,9 @@ public struct UnitSnapshot: Sendable, Equatable {
     /// Medic's own evidence that the kernel killed the main process for memory where systemd reports
     /// a plain SIGKILL (the memory controller on cgroup v1); see `OutOfMemoryEvidence`.
     public var outOfMemory: Bool = false
+    /// Set when the unit's last start job failed because a unit it requires failed (JobRemoved result
+    /// `dependency`): systemd leaves the unit inactive with Result=success and says so only on the job.
+    public var dependencyFailure: DependencyFailure?
     /// The main process's PID (kept by systemd after it exited), to find it in the kernel's messages.
     public var execMainPID: UInt32?
     /// True for a unit created at runtime (`systemd-run`, `Transient=yes`): stopping it unloads it.
@@ -76,5 +79,27 @@ public struct UnitSnapshot: Sendable, Equatable {
         if let invocationID, !invocationID.isEmpty, invocationID.contains(where: { $0 != "0" }) { return invocationID }
         if let execMainStartMicros { return "t\(execMainStartMicros)" }
         return nil
+    }
+}
+
+/// The required unit whose failure failed a unit's start, and how it failed.
+public struct DependencyFailure: Sendable, Equatable {
+    /// The failed unit it requires, when Medic could tell which (Requires=, Requisite=, BindsTo=).
+    public var unit: String?
+    /// How that unit failed ("exit-code status=1").
+    public var reason: String?
+    /// Seconds since the epoch at which the start job failed.
+    public var at: Double
+
+    public init(unit: String?, reason: String?, at: Double) {
+        self.unit = unit
+        self.reason = reason
+        self.at = at
+    }
+
+    /// "dependency db.service failed: exit-code status=1".
+    public var description: String {
+        guard let unit else { return "a unit it requires failed to start" }
+        return "dependency \(unit) failed" + (reason.map { ": \($0)" } ?? "")
     }
 }

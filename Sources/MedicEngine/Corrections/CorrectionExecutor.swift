@@ -26,6 +26,9 @@ public struct CorrectionExecutor: Sendable {
     public var undoWhenInterrupted = true
     /// Seconds past RestartSec= that a failed unit still counts as awaiting systemd's own restart.
     public var restartGrace: Double = 2
+    /// Units whose start failed because the corrected unit failed: started, as steps of this
+    /// correction, once it has recovered (the root cause healed first, then what it took down).
+    public var dependents: @Sendable () async -> [String] = { [] }
 
     public init(actions: any UnitActions, clock: WallClock = .system, verify: @escaping @Sendable (VerificationRequest) async -> (Bool, String)) {
         self.actions = actions
@@ -57,7 +60,7 @@ public struct CorrectionExecutor: Sendable {
             if Task.isCancelled { break }
             let begin = clock.now()
             do {
-                let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot, begin: begin)
+                let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot, begin: begin, attempt: plan.attempt)
                 executed.append((planned, captured))
                 await record(&report, planned.step.action, at: begin, outcome: "done", error: nil, captured: captured)
             } catch {
@@ -79,6 +82,7 @@ public struct CorrectionExecutor: Sendable {
             report.verification = detail
             if verified {
                 report.outcome = .recovered
+                await startDependents(&report)
                 report.ended = clock.now()
                 return report
             }
@@ -93,6 +97,25 @@ public struct CorrectionExecutor: Sendable {
         }
         report.ended = clock.now()
         return report
+    }
+
+    /// Starts the units that failed because this one had: each a step of its own ("start app.service");
+    /// one that does not start is recorded as such and does not undo the recovery.
+    private func startDependents(_ report: inout CorrectionReport) async {
+        let units = await dependents()
+        for unit in units where unit != report.unit {
+            let begin = clock.now()
+            await onStepStart("start \(unit)", begin, false, nil)
+            do {
+                try await job(.start, unit)
+                await record(&report, "start \(unit)", at: begin, outcome: "done", error: nil)
+            } catch {
+                await record(&report, "start \(unit)", at: begin, outcome: "failed", error: "\(error)")
+            }
+        }
+        if !units.isEmpty, let verification = report.verification {
+            report.verification = verification + "; then started what had failed because of it: " + units.joined(separator: ", ")
+        }
     }
 
     /// A oneshot service (a batch job) is recovered by one successful run: its start job completes
@@ -185,7 +208,7 @@ public struct CorrectionExecutor: Sendable {
 
     /// Runs one step; returns the property value it replaced, for set-property. `onStepStart` is
     /// called just before the call that changes anything.
-    private func perform(_ step: PlaybookStep, on unit: String, snapshot: UnitSnapshot, begin: Double, isRollback: Bool = false) async throws -> UInt64? {
+    private func perform(_ step: PlaybookStep, on unit: String, snapshot: UnitSnapshot, begin: Double, isRollback: Bool = false, attempt: Int = 1) async throws -> UInt64? {
         if case .setProperty = step {} else { await onStepStart(step.action, begin, isRollback, nil) }
         switch step {
         case .restart: try await job(.restart, unit)
@@ -196,7 +219,7 @@ public struct CorrectionExecutor: Sendable {
         case .kill(let signal, let whom): try await actions.kill(unit, whom: whom.rawValue, signal: signal)
         case .setProperty(let name, let change, let limit):
             let current = try await actions.property(name, of: unit)
-            let value = try PropertyArithmetic.newValue(for: name, change: change, current: current, limit: limit)
+            let value = try PropertyArithmetic.newValue(for: name, change: change, current: current, limit: limit, attempt: attempt)
             await onStepStart(step.action, begin, isRollback, current)
             try await actions.setProperty(name, of: unit, to: value)
             return current

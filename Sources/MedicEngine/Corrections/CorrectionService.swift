@@ -106,7 +106,11 @@ public actor CorrectionService {
         CorrectionDecisions(
             running: running.sorted(), verifying: verifying.sorted(), escalating: escalating.sorted(),
             hold: bursts.hold.map { CorrectionDecisions.Hold(units: $0.units.sorted(), since: $0.since, reason: $0.reason) },
-            notCorrecting: heldReason, limits: CorrectionDecisions.Limits(planner.limits)
+            notCorrecting: heldReason,
+            dependencyFailures: latest.values.reduce(into: [:]) { found, unit in
+                if unit.verdict.cause == .dependency, let failure = unit.snapshot.dependencyFailure { found[unit.name] = failure.description }
+            },
+            limits: CorrectionDecisions.Limits(planner.limits)
         )
     }
 
@@ -168,7 +172,10 @@ public actor CorrectionService {
             unprotected.remove(unit.name)
         } else {
             unprotected.insert(unit.name)
-            let since = unit.verdict.health == .failed ? (unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now()) : nil
+            // A unit that failed because a unit it requires failed shares that unit's failure: it is not
+            // a second one (the root is counted).
+            let failing = unit.verdict.health == .failed && unit.verdict.cause != .dependency
+            let since = failing ? (unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now()) : nil
             if let change = bursts.observe(unit.name, failingSince: since) { report(change) }
         }
         if unit.verdict.health != .failed && unit.verdict.health != .degraded {
@@ -290,6 +297,11 @@ public actor CorrectionService {
         case .free:
             break
         }
+        // A unit that failed because a unit it requires failed: the root cause is healed first.
+        if unit.verdict.cause == .dependency, let root = unit.snapshot.dependencyFailure?.unit, let why = rootFirst(root, of: unit.name) {
+            hold(unit, why)
+            return
+        }
         // Units no playbook could match cost nothing more (their journal is not read).
         guard planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(unit) }) else {
             hold(unit, "no playbook matches it (\(unit.verdict.reason))")
@@ -402,6 +414,7 @@ public actor CorrectionService {
             }
             // The daemon cancels a correction only when its unit is gone: nothing is left to undo.
             executor.undoWhenInterrupted = false
+            executor.dependents = { await self.dependents(of: plan.unit) }
             StepRecorder(store: store, correction: id, logger: logger, writes: writes).attach(to: &executor)
             let report = await executor.execute(plan, unit: unit.snapshot)
             var outcome = CorrectionOutcome(rawValue: report.outcome.rawValue) ?? .failed
@@ -433,6 +446,28 @@ public actor CorrectionService {
         } catch {
             logger.error("correction of \(plan.unit) with \(plan.playbook.name) could not run: \(error)")
         }
+    }
+
+    /// Why a unit that failed on its dependency `root` waits for Medic to heal `root` first; nil when
+    /// Medic will not (it does not watch `root`, or no playbook treats it), so that the unit's own
+    /// playbooks start it (which starts `root` in the same transaction).
+    func rootFirst(_ root: String, of unit: String) -> String? {
+        if planner.protection.isProtected(root) {
+            return "its dependency \(root) failed and is protected: Medic does not start it, not even by starting \(unit)"
+        }
+        if running.contains(root) {
+            return "its dependency \(root) is being corrected; \(unit) is started as part of that correction once it has recovered"
+        }
+        guard let failing = latest[root], failing.verdict.health == .failed,
+              planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(failing) }) else { return nil }
+        return "its dependency \(root) failed: Medic corrects that first, and starts \(unit) as part of that correction once it has recovered"
+    }
+
+    /// Units whose start failed because `root` had failed (and that Medic may act on).
+    func dependents(of root: String) -> [String] {
+        latest.values.filter { unit in
+            unit.verdict.cause == .dependency && unit.snapshot.dependencyFailure?.unit == root && !planner.protection.isProtected(unit.name)
+        }.map(\.name).sorted()
     }
 
     /// Marks a unit's correction as verifying (no slot held) or acting again (its rollback).

@@ -1,3 +1,4 @@
+import Foundation
 import MedicCore
 import SystemdBus
 
@@ -63,8 +64,11 @@ public enum PropertyArithmetic {
         public var description: String
     }
 
+    /// - Parameter attempt: a relative change is applied this many times over (+50 % on the first
+    ///   attempt, x2.25 on the second, ...), so that attempts that each start from the value before
+    ///   the correction (the last one was rolled back) still reach what the service needs.
     /// - Returns: the new raw value (UInt64.max for infinity), capped by `limit`.
-    public static func newValue(for name: String, change: PropertyChange, current: UInt64?, limit: ResourceAmount?) throws -> UInt64 {
+    public static func newValue(for name: String, change: PropertyChange, current: UInt64?, limit: ResourceAmount?, attempt: Int = 1) throws -> UInt64 {
         let cap = try limit.map { try raw($0, for: name) }
         var value: UInt64
         switch change {
@@ -77,7 +81,7 @@ public enum PropertyArithmetic {
                 guard let cap else { throw Unsupported(description: "\(name) is unlimited; a relative change needs max") }
                 value = cap
             } else {
-                let scaled = Double(current) * (1 + percent / 100)
+                let scaled = Double(current) * pow(1 + percent / 100, Double(max(1, attempt)))
                 value = scaled >= Double(UInt64.max - 1) ? UInt64.max - 1 : UInt64(max(0, scaled.rounded()))
             }
         }
