@@ -32,7 +32,7 @@ struct ExplainCommand: AsyncParsableCommand {
         let configuration = try state.configuration()
         let playbooks = try playbookOptions.load()
         let address = manager.address
-        let health: UnitHealth
+        var health: UnitHealth
         let own: SystemdOwnRecovery
         do {
             guard let found = try await StatusReader(address: address, patterns: [pattern], policy: configuration.health).read().first else {
@@ -45,6 +45,9 @@ struct ExplainCommand: AsyncParsableCommand {
         }
 
         let now = Date().timeIntervalSince1970
+        let live = DaemonState.read(from: DaemonState.path(besideStore: state.storePath)).flatMap { $0.isLive(now: now) ? $0 : nil }
+        // What only the running daemon saw (a start job that failed on a dependency).
+        if let live { health = live.adding(health, now: now) }
         let store = try state.existingStore()
         let history = try await store?.pastCorrections() ?? []
         let statistics = LearnedStatistics(history: history, resets: try await store?.statisticsResets() ?? [:])
@@ -62,7 +65,6 @@ struct ExplainCommand: AsyncParsableCommand {
         )
         let explanation = CorrectionExplanation(planner: planner, situation: situation)
         // The running daemon's own decision, holds and limits, rather than what they would be.
-        let live = DaemonState.read(from: DaemonState.path(besideStore: state.storePath)).flatMap { $0.isLive(now: now) ? $0 : nil }
         let daemon = live.map { "medic run (pid \($0.pid)): \($0.decision(about: health.name))" }
             ?? "medic run is not running with this state directory: the decision above is what it would start from"
         if json {

@@ -39,6 +39,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("fuzz-seed"), help: "The fuzz run's seed (the test suite uses 20261129).")
     var fuzzSeed: UInt64 = 20_261_129
 
+    @Flag(name: .customLong("faults"), help: "Instead of the benchmark, run the realistic fault suite (shipped playbooks, default configuration), then the same faults in dry-run.")
+    var faultSuite = false
+
+    @Option(name: .customLong("playbooks"), help: "The playbooks for --faults (default: the repository's Playbooks).")
+    var playbooks: String?
+
     struct Report: Encodable {
         var machine: [String: String]
         var detection: [DetectionBench.Result] = []
@@ -68,6 +74,23 @@ struct BenchCommand: AsyncParsableCommand {
         let binary = medic ?? beside
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw ValidationError("no medic binary at \(binary): build it first (swift build -c release)")
+        }
+        if faultSuite {
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let shipped = playbooks ?? root.appendingPathComponent("Playbooks").path
+            say("machine: \(Self.machine().sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
+            var results: [FaultSuite.Result] = []
+            for dryRun in [false, true] {
+                let result = try await FaultSuite(binary: binary, playbooks: shipped, dryRun: dryRun, window: dryRun ? 60 : 150).run()
+                results.append(result)
+                say("")
+                for line in FaultSuite.table(result) { say(line) }
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(results).write(to: URL(fileURLWithPath: output))
+            say("\nwrote \(output)")
+            return
         }
         var report = Report(machine: Self.machine())
         say("machine: \(report.machine.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")

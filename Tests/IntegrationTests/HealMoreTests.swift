@@ -100,10 +100,10 @@ struct HealMoreTests {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
         defer { sandbox.stop() }
         let db = uniqueUnit("db"), app = uniqueUnit("app")
-        let flag = sandbox.runtimeDirectory + "/\(db).ok"
+        let flag = sandbox.runtimeDirectory + "/\(db).checked"
         try sandbox.install(units: [
-            // Its configuration check fails during activation, so the start job of what requires it fails.
-            db: "[Service]\nExecStartPre=/bin/sh -c 'test -e \(flag) || exit 1'\nExecStart=/bin/sleep infinity\n",
+            // Its configuration check fails once, during activation, so the start job of what requires it fails.
+            db: "[Service]\nExecStartPre=/bin/sh -c 'test -e \(flag) || { touch \(flag); exit 1; }'\nExecStart=/bin/sleep infinity\n",
             app: "[Unit]\nRequires=\(db)\nAfter=\(db)\n[Service]\nExecStart=/bin/sleep infinity\n",
         ])
         let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [db, app]), stateDirectory: sandbox.runtimeDirectory + "/state",
@@ -122,7 +122,10 @@ struct HealMoreTests {
         }
         #expect(shown, "\(status)")
         #expect(await daemon.awaitLog("not correcting \(app)", "its dependency \(db)") != nil)
-        _ = FileManager.default.createFile(atPath: flag, contents: nil)
+        let explain = try MedicBinary.run(["explain", "--bus-address", sandbox.busAddress, "--state-dir", sandbox.runtimeDirectory + "/state",
+                                           "--playbooks", PlaybookCheckTests.repository + "/Playbooks", app], in: sandbox).standardOutput
+        #expect(explain.contains("\(app): failed: failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1"), "\(explain)")
+        #expect(explain.contains("its dependency \(db) failed: Medic corrects that first"), "\(explain)")
         let done = await daemon.awaitLog("correction #", "of \(db) with restart-failed:", timeout: 90)
         #expect(done?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(done?.contains("then started what had failed because of it: \(app)") == true)
