@@ -81,7 +81,8 @@ struct BenchCommand: AsyncParsableCommand {
             say("machine: \(Self.machine().sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
             var results: [FaultSuite.Result] = []
             for dryRun in [false, true] {
-                let result = try await FaultSuite(binary: binary, playbooks: shipped, dryRun: dryRun, window: dryRun ? 60 : 150).run()
+                let log = output + (dryRun ? ".dry-run.log" : ".log")
+                let result = try await FaultSuite(binary: binary, playbooks: shipped, dryRun: dryRun, window: dryRun ? 60 : 150, keepLog: log).run()
                 results.append(result)
                 say("")
                 for line in FaultSuite.table(result) { say(line) }

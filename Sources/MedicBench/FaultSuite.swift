@@ -16,6 +16,8 @@ struct FaultSuite {
     var spacing: Double = 4
     /// Seconds to watch after the last fault began.
     var window: Double = 150
+    /// Where to copy `medic run`'s log (it goes with the sandbox otherwise).
+    var keepLog: String?
 
     struct Row: Encodable {
         var fault: String
@@ -36,14 +38,15 @@ struct FaultSuite {
     }
 
     func run() async throws -> Result {
+        let prefix = dryRun ? "dry" : "live"
+        let v1Memory = FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+        let cgroups = v1Memory ? "/sys/fs/cgroup/memory/medic-faults-\(getpid())-\(prefix)" : nil
+        // Removed once the sandbox is gone (a cgroup with processes in it cannot be removed).
+        defer { if let cgroups { Self.removeCgroups(cgroups) } }
         let sandbox = try SystemdSandbox.start(name: "medic-faults")
         defer { sandbox.stop() }
         let directory = sandbox.runtimeDirectory + "/faults"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let prefix = dryRun ? "dry" : "live"
-        let v1Memory = FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes")
-        let cgroups = v1Memory ? "/sys/fs/cgroup/memory/medic-faults-\(getpid())-\(prefix)" : nil
-        defer { if let cgroups { Self.removeCgroups(cgroups) } }
         let faults = FaultCatalog.faults(directory: directory, prefix: prefix, memoryCgroups: cgroups)
         for fault in faults {
             for (path, text) in fault.scripts { try text.write(toFile: path, atomically: true, encoding: .utf8) }
@@ -54,7 +57,7 @@ struct FaultSuite {
         let monitor = try BusJobMonitor(sandbox)
         defer { monitor.stop() }
         let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: prefix, config: config,
-                                     extra: ["--playbooks", playbooks] + (dryRun ? ["--dry-run"] : []))
+                                     extra: ["--playbooks", playbooks] + (dryRun ? ["--dry-run"] : []), logLevel: "info")
         defer { daemon.stop() }
         let bus = try BusConnection.open(.address(sandbox.busAddress), description: "medic-faults")
         defer { bus.close() }
@@ -100,6 +103,11 @@ struct FaultSuite {
             try await Task.sleep(for: .milliseconds(250))
         }
 
+        // The daemon's log is kept beside the report, for reading what Medic decided and why.
+        if let keepLog {
+            try? FileManager.default.removeItem(atPath: keepLog)
+            try? FileManager.default.copyItem(atPath: daemon.stateDirectory + "/../medic.log", toPath: keepLog)
+        }
         let calls = monitor.calls
         var rows: [Row] = []
         for fault in faults {

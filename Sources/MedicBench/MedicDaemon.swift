@@ -9,7 +9,7 @@ final class MedicDaemon {
     let secondsToReady: Double
     let stateDirectory: String
 
-    init(binary: String, sandbox: SystemdSandbox, name: String, config: String, extra: [String] = []) throws {
+    init(binary: String, sandbox: SystemdSandbox, name: String, config: String, extra: [String] = [], logLevel: String = "warning") throws {
         let directory = sandbox.runtimeDirectory + "/bench-\(name)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try config.write(toFile: directory + "/medic.yaml", atomically: true, encoding: .utf8)
@@ -17,7 +17,7 @@ final class MedicDaemon {
         let socket = try NotifySocket(path: directory + "/notify")
         var environment = sandbox.environment
         environment["NOTIFY_SOCKET"] = socket.path
-        environment["MEDIC_LOG_LEVEL"] = "warning"
+        environment["MEDIC_LOG_LEVEL"] = logLevel
         let started = Date()
         child = try ChildProcess.spawn(
             [binary, "run", "--bus-address", sandbox.busAddress, "--config", directory + "/medic.yaml", "--state-dir", stateDirectory] + extra,

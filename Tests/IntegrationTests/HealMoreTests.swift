@@ -143,11 +143,12 @@ struct HealMoreTests {
     @Test("an out-of-memory kill that systemd reports as SIGKILL (memory controller on cgroup v1) is recognised, and the memory playbook raises the limit until it fits")
     func outOfMemoryOnCgroupV1() async throws {
         guard FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes") else { return }  // a cgroup v2 host: systemd says oom-kill itself
-        let sandbox = try SystemdSandbox.start(name: "medic-test")
-        defer { sandbox.stop() }
         let name = uniqueUnit("hungry")
         let cgroups = "/sys/fs/cgroup/memory/\(name)"
+        // Removed once the sandbox is gone (a cgroup with processes in it cannot be removed).
         defer { removeCgroups(under: cgroups) }
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
         // The user manager cannot apply MemoryMax on cgroup v1: the service applies its own MemoryMax to a
         // v1 memory cgroup, as the system manager would, and needs about 60 MB.
         let errors = sandbox.runtimeDirectory + "/\(name).err"

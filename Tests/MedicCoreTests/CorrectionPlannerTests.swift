@@ -244,6 +244,20 @@ struct CorrectionPlannerTests {
         #expect(FailureCause.of(limit) == [.startLimit])
     }
 
+    @Test("a plan carries the playbook's attempt on the unit within its guard window, so a relative change can grow with it")
+    func attemptNumber() {
+        let rules = PlaybookGuard(cooldown: 1, maxAttempts: 3, window: 3600, backoffInitial: 1, backoffMax: 1)
+        let planner = CorrectionPlanner(playbooks: [playbook("memory", guardrails: rules)])
+        var s = situation(failed())
+        guard case .act(let first) = planner.decide(s) else { Issue.record("expected a plan"); return }
+        #expect(first.attempt == 1)
+        var state = GuardState()
+        state.record(start: now - 100, end: now - 90, succeeded: false, guard: rules)
+        s.guards = ["memory": state]
+        guard case .act(let second) = planner.decide(s) else { Issue.record("expected a second plan"); return }
+        #expect(second.attempt == 2)
+    }
+
     /// Three rolled-back attempts of `name` on the failure `failed()` shows.
     func hopeless(_ name: String) -> LearnedStatistics {
         LearnedStatistics(history: (0..<3).map {

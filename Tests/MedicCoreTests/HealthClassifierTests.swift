@@ -154,7 +154,14 @@ struct HealthClassifierTests {
         let brief = failed(ago: 0.01, policy: "always")
         #expect(brief.health == .degraded)
         #expect(brief.recheckAt == now - 0.01 + 1 + 2)
-        #expect(failed(ago: 3.5, policy: "always").health == .failed)
+        // Past its restart, still failed: systemd refused the restart (the start limit), keeping Result=exit-code.
+        let refused = failed(ago: 3.5, policy: "always")
+        #expect(refused.health == .failed)
+        #expect(refused.reason.hasSuffix("systemd no longer restarts it (Restart=always: start limit hit)"))
+        var stuck = unit("failed", "failed", result: "exit-code", code: 1, status: 1)
+        stuck.restartPolicy = "always"
+        #expect(FailureCause.of(UnitHealth(snapshot: stuck, verdict: refused)).contains(.startLimit))
+        #expect(!failed(ago: 0.01, policy: "no").reason.contains("start limit"))
         #expect(failed(ago: 0.01, policy: "no").health == .failed)
         #expect(failed(ago: 0.01, policy: "on-abnormal").health == .failed)
         #expect(failed(ago: 0.01, policy: "on-abnormal", result: "signal").health == .degraded)

@@ -31,7 +31,7 @@ public struct CorrectionLimits: Sendable, Equatable {
     /// beginning together is counted whole; failures beginning this close together form one burst.
     public var massFailureSettle: Double
 
-    public init(maxConcurrent: Int = 2, maxPerMinute: Int = 5, massFailureCount: Int = 3, massFailureShare: Double = 0.4, massFailureSettle: Double = 2) {
+    public init(maxConcurrent: Int = 2, maxPerMinute: Int = 10, massFailureCount: Int = 3, massFailureShare: Double = 0.4, massFailureSettle: Double = 2) {
         self.maxConcurrent = maxConcurrent
         self.maxPerMinute = maxPerMinute
         self.massFailureCount = massFailureCount

@@ -44,6 +44,9 @@ public enum FailureCause: String, Sendable, Equatable, Hashable, CaseIterable, C
         }
         let s = unit.snapshot
         if s.outOfMemory { return causes.union([.outOfMemory]) }
+        // Failed although Restart= applies: systemd refused the restart for its start limit, keeping
+        // the first failure's Result (start-limit-hit shows only when a person's start is refused).
+        if unit.verdict.health == .failed, s.activeState == "failed", s.restartPolicyApplies { causes.insert(.startLimit) }
         switch s.result ?? "success" {
         case "exit-code": causes.insert(s.controlFailure == nil ? .exit : .control)
         case "signal", "core-dump": causes.insert(s.controlFailure == nil ? .crash : .control)

@@ -36,6 +36,11 @@ public struct HealthClassifier: Sendable {
                                      cause: crashLoop ? .crashLoop : .flapping, recheckAt: recheck)
             }
             if crashLoop { return HealthVerdict(.failed, "\(loopReason); systemd no longer restarts it", cause: .crashLoop, recheckAt: expiry) }
+            if unit.restartPolicyApplies {
+                // Restart= applies, yet the unit stays failed: systemd refused the restart (its start
+                // limit), and keeps the first failure's Result rather than start-limit-hit.
+                return HealthVerdict(.failed, "failed: \(FailureDescription.describe(unit)); systemd no longer restarts it (Restart=\(unit.restartPolicy ?? ""): start limit hit)", recheckAt: expiry)
+            }
             return HealthVerdict(.failed, "failed: \(FailureDescription.describe(unit))")
         }
         // A unit that runs (or is being restarted by systemd) now is not failed: its restarts
