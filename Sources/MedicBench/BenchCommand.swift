@@ -87,10 +87,7 @@ struct BenchCommand: AsyncParsableCommand {
                 say("")
                 for line in FaultSuite.table(result) { say(line) }
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(results).write(to: URL(fileURLWithPath: output))
-            say("\nwrote \(output)")
+            try write(results)
             return
         }
         var report = Report(machine: Self.machine())
@@ -137,9 +134,14 @@ struct BenchCommand: AsyncParsableCommand {
 
         say("")
         for line in Self.table(report) { say(line) }
+        try write(report)
+    }
+
+    /// Writes the figures as JSON to `output`.
+    func write(_ figures: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: output))
+        try encoder.encode(figures).write(to: URL(fileURLWithPath: output))
         say("\nwrote \(output)")
     }
 

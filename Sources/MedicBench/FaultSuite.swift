@@ -7,7 +7,8 @@ import SystemdSandbox
 /// (only `watch`, and `protect` for the protected unit) on a sandboxed manager, faults begun a few
 /// seconds apart (unrelated failures, not one burst). Per fault: healed or not, time from the fault
 /// to the unit healthy for good, Medic's jobs on its units as an independent `busctl monitor` saw
-/// them, and harmful ones (any job on a unit systemd handles itself, a protected one or a healthy one).
+/// them, and harmful ones (any job on a unit systemd handles itself, a protected one or a healthy one,
+/// any job in dry-run, and a change left on a unit that was not healed).
 struct FaultSuite {
     let binary: String
     let playbooks: String
@@ -63,6 +64,9 @@ struct FaultSuite {
         defer { bus.close() }
         let manager = SystemdManager(bus: bus)
 
+        // What a correction may change and must put back when the fault is not healed.
+        var memoryBefore: [String: UInt64] = [:]
+        for fault in faults { memoryBefore[fault.unit] = try? await Self.memoryMax(of: fault.unit, manager) }
         var began: [String: Double] = [:]
         var healthySince: [String: Double] = [:]
         var sawFailure: Set<String> = []
@@ -113,9 +117,12 @@ struct FaultSuite {
         for fault in faults {
             let units = Set(fault.units.keys)
             let jobs = calls.filter { units.contains($0.unit) }
-            let harmful = dryRun ? jobs.count : jobs.filter { fault.handsOff.contains($0.unit) }.count
             let healedAt = healthySince[fault.unit]
             let healed = fault.healer != .untouched && healedAt != nil
+            var harmful = dryRun ? jobs.count : jobs.filter { fault.handsOff.contains($0.unit) }.count
+            // A change left on a unit that was not healed (a memory raise not rolled back) is harm too.
+            let memoryAfter = try? await Self.memoryMax(of: fault.unit, manager)
+            if !healed, memoryAfter != memoryBefore[fault.unit] { harmful += 1 }
             let seconds = healed ? healedAt.map { max(0, $0 - began[fault.unit]!) } : nil
             rows.append(Row(fault: fault.label, healer: fault.healer, healed: healed, secondsToHeal: seconds, medicJobs: jobs.count, harmfulJobs: harmful))
         }
@@ -130,6 +137,11 @@ struct FaultSuite {
         let path = try await manager.loadUnit(unit)
         let properties = try await manager.properties(of: path, keeping: ["ActiveState", "Result"])
         return (properties["ActiveState"]?.string ?? "", properties["Result"]?.string ?? "")
+    }
+
+    static func memoryMax(of unit: String, _ manager: SystemdManager) async throws -> UInt64? {
+        let path = try await manager.loadUnit(unit)
+        return try await manager.properties(of: path, keeping: ["MemoryMax"])["MemoryMax"]?.uint64
     }
 
     static func removeCgroups(_ top: String) {
