@@ -59,10 +59,15 @@ struct ExplainCommand: AsyncParsableCommand {
         let running = try await !(store?.corrections(unit: health.name, openOnly: true).isEmpty ?? true)
         var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits)
         planner.learning = configuration.learning
-        let situation = CorrectionPlanner.Situation(
+        var situation = CorrectionPlanner.Situation(
             unit: health, budget: report?.state, journal: JournalLines(directory: journalDirectory).lines(of: health.name), statistics: statistics,
             guards: GuardState.rebuild(from: history, playbooks: playbooks)[health.name] ?? [:], correctionRunning: running, now: now
         )
+        if health.verdict.cause == .dependency, let root = health.snapshot.dependencyFailure?.unit, let rootPattern = try? UnitPattern(root) {
+            let rootHealth = try? await StatusReader(address: address, patterns: [rootPattern], policy: configuration.health).read().first
+            let rootCorrecting = try await !(store?.corrections(unit: root, openOnly: true).isEmpty ?? true)
+            situation.waitForDependency = DependencyRoot.reasonToWait(dependent: health.name, root: root, rootHealth: rootHealth, rootCorrecting: rootCorrecting, planner: planner)
+        }
         let explanation = CorrectionExplanation(planner: planner, situation: situation)
         // The running daemon's own decision, holds and limits, rather than what they would be.
         let daemon = live.map { "medic run (pid \($0.pid)): \($0.decision(about: health.name))" }

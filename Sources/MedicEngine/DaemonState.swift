@@ -52,9 +52,11 @@ public struct DaemonState: Codable, Sendable, Equatable {
     /// inactive with Result=success, and only the daemon saw the failed job.
     public func adding(_ unit: UnitHealth, now: Double) -> UnitHealth {
         guard isLive(now: now), unit.snapshot.activeState == "inactive", !unit.snapshot.hasJob,
-              let failure = decisions.dependencyFailures?[unit.name] else { return unit }
+              let note = decisions.dependencyFailures?[unit.name] else { return unit }
         var known = unit
-        known.verdict = HealthVerdict(.failed, "failed: \(failure)", cause: .dependency)
+        let failure = DependencyFailure(unit: note.root, reason: note.reason, at: note.since)
+        known.snapshot.dependencyFailure = failure
+        known.verdict = HealthVerdict(.failed, "failed: \(failure.description)", cause: .dependency)
         return known
     }
 
@@ -93,8 +95,15 @@ public struct CorrectionDecisions: Codable, Sendable, Equatable {
     /// Failing units Medic is not correcting, with the reason it logged.
     public var notCorrecting: [String: String]
     /// Units whose last start failed on a required unit, which systemd says only on the start job
-    /// (so only the daemon knows): the failure, "dependency db.service failed: exit-code status=1".
-    public var dependencyFailures: [String: String]?
+    /// (so only the daemon knows).
+    public var dependencyFailures: [String: DependencyNote]?
+
+    /// The required unit that failed and how ("db.service", "exit-code status=1").
+    public struct DependencyNote: Codable, Sendable, Equatable {
+        public var root: String?
+        public var reason: String?
+        public var since: Double
+    }
     public var limits: Limits
 
     /// A mass-failure hold in force.

@@ -258,6 +258,34 @@ struct CorrectionPlannerTests {
         #expect(second.attempt == 2)
     }
 
+    @Test("a unit that failed on a dependency waits while Medic heals the root; when Medic will not, its own playbooks act; a protected root is never started through it")
+    func dependencyRoot() {
+        let planner = CorrectionPlanner(playbooks: [playbook("restart", match: PlaybookMatch(causes: [.exit])), playbook("start", match: PlaybookMatch(causes: [.dependency]))],
+                                        protection: ProtectionPolicy(extra: [try! UnitPattern("vault.service")]))
+        let root = failed("db.service")
+        #expect(DependencyRoot.reasonToWait(dependent: "app.service", root: "db.service", rootHealth: root, rootCorrecting: false, planner: planner)?
+            .hasPrefix("its dependency db.service failed: Medic corrects that first") == true)
+        #expect(DependencyRoot.reasonToWait(dependent: "app.service", root: "db.service", rootHealth: root, rootCorrecting: true, planner: planner)?
+            .contains("is being corrected") == true)
+        #expect(DependencyRoot.reasonToWait(dependent: "app.service", root: "db.service", rootHealth: nil, rootCorrecting: false, planner: planner) == nil, "not watched")
+        let signalled = UnitHealth(snapshot: unit("db.service", "failed", "failed", result: "signal", code: 2, status: 6), verdict: HealthVerdict(.failed, "x"))
+        #expect(DependencyRoot.reasonToWait(dependent: "app.service", root: "db.service", rootHealth: signalled, rootCorrecting: false, planner: planner) == nil, "no playbook for it")
+        #expect(DependencyRoot.reasonToWait(dependent: "app.service", root: "vault.service", rootHealth: nil, rootCorrecting: false, planner: planner)?
+            .contains("protected") == true)
+        var app = failed("app.service") { $0.activeState = "inactive"; $0.subState = "dead"; $0.result = "success" }
+        app.snapshot.dependencyFailure = DependencyFailure(unit: "db.service", reason: "exit-code status=3", at: now - 5)
+        app.verdict = HealthClassifier().classify(app.snapshot, now: now)
+        #expect(app.verdict.health == .failed && app.verdict.cause == .dependency)
+        #expect(app.verdict.reason == "failed: dependency db.service failed: exit-code status=3")
+        var s = situation(app)
+        s.waitForDependency = "its dependency db.service failed: Medic corrects that first"
+        guard case .wait(_, let reason) = planner.decide(s) else { Issue.record("expected a wait"); return }
+        #expect(reason == s.waitForDependency)
+        s.waitForDependency = nil
+        guard case .act(let plan) = planner.decide(s) else { Issue.record("expected the dependency playbook"); return }
+        #expect(plan.playbook.name == "start")
+    }
+
     /// Three rolled-back attempts of `name` on the failure `failed()` shows.
     func hopeless(_ name: String) -> LearnedStatistics {
         LearnedStatistics(history: (0..<3).map {

@@ -41,6 +41,8 @@ public struct CorrectionPlanner: Sendable {
         /// Start times of all corrections (for the per-minute limit).
         public var recentStarts: [Double]
         public var now: Double
+        /// Why the unit waits for Medic to heal the failed unit it requires first (`DependencyRoot`).
+        public var waitForDependency: String?
 
         public init(unit: UnitHealth, budget: BudgetState? = nil, journal: [String]? = nil, signature: FailureSignature? = nil, statistics: LearnedStatistics = LearnedStatistics(), guards: [String: GuardState] = [:], correctionRunning: Bool = false, runningCorrections: Int = 0, recentStarts: [Double] = [], now: Double) {
             self.unit = unit
@@ -96,6 +98,7 @@ public struct CorrectionPlanner: Sendable {
         if protection.isProtected(unit.name) { return .none(reason: "\(unit.name) is protected: Medic never acts on it") }
         if s.correctionRunning { return .none(reason: "a correction is already running on \(unit.name)") }
         if let busy = SystemdActivity.busy(s.unit, now: s.now, restartGrace: restartGrace) { return .wait(until: nil, reason: busy) }
+        if let dependency = s.waitForDependency { return .wait(until: nil, reason: dependency) }
         let verdict = s.unit.verdict
         if verdict.health != .failed && verdict.health != .degraded {
             return .none(reason: "\(unit.name) is \(verdict.health.rawValue) now (\(verdict.reason)): nothing to correct")

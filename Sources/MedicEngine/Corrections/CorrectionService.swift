@@ -108,7 +108,9 @@ public actor CorrectionService {
             hold: bursts.hold.map { CorrectionDecisions.Hold(units: $0.units.sorted(), since: $0.since, reason: $0.reason) },
             notCorrecting: heldReason,
             dependencyFailures: latest.values.reduce(into: [:]) { found, unit in
-                if unit.verdict.cause == .dependency, let failure = unit.snapshot.dependencyFailure { found[unit.name] = failure.description }
+                if unit.verdict.cause == .dependency, let failure = unit.snapshot.dependencyFailure {
+                    found[unit.name] = CorrectionDecisions.DependencyNote(root: failure.unit, reason: failure.reason, since: failure.at)
+                }
             },
             limits: CorrectionDecisions.Limits(planner.limits)
         )
@@ -448,19 +450,9 @@ public actor CorrectionService {
         }
     }
 
-    /// Why a unit that failed on its dependency `root` waits for Medic to heal `root` first; nil when
-    /// Medic will not (it does not watch `root`, or no playbook treats it), so that the unit's own
-    /// playbooks start it (which starts `root` in the same transaction).
+    /// Why a unit that failed on its dependency `root` waits for Medic to heal `root` first (see `DependencyRoot`).
     func rootFirst(_ root: String, of unit: String) -> String? {
-        if planner.protection.isProtected(root) {
-            return "its dependency \(root) failed and is protected: Medic does not start it, not even by starting \(unit)"
-        }
-        if running.contains(root) {
-            return "its dependency \(root) is being corrected; \(unit) is started as part of that correction once it has recovered"
-        }
-        guard let failing = latest[root], failing.verdict.health == .failed,
-              planner.playbooks.contains(where: { $0.match.matchesIgnoringJournal(failing) }) else { return nil }
-        return "its dependency \(root) failed: Medic corrects that first, and starts \(unit) as part of that correction once it has recovered"
+        DependencyRoot.reasonToWait(dependent: unit, root: root, rootHealth: latest[root], rootCorrecting: running.contains(root), planner: planner)
     }
 
     /// Units whose start failed because `root` had failed (and that Medic may act on).
