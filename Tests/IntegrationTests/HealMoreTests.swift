@@ -64,6 +64,28 @@ struct HealMoreTests {
         #expect(try show("Result", name, in: sandbox) == "success")
     }
 
+    @Test("a timer's job whose run failed is failed, not idle, until a run succeeds, and the shipped playbooks run it again")
+    func timerJob() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("nightly")
+        let timer = name.replacingOccurrences(of: ".service", with: ".timer")
+        let flag = sandbox.runtimeDirectory + "/\(name).ran"
+        try sandbox.install(units: [
+            timer: "[Timer]\nOnActiveSec=1\nAccuracySec=1ms\n",
+            // Fails on its first run only.
+            name: "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'test -e \(flag) || { touch \(flag); exit 4; }'\n",
+        ])
+        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name, timer]), stateDirectory: sandbox.runtimeDirectory + "/state",
+                                       arguments: ["--playbooks", PlaybookCheckTests.repository + "/Playbooks"])
+        _ = try sandbox.systemctl("start", timer)
+        #expect(await daemon.awaitLog("\(name): ", "-> failed: failed: exit-code status=4") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        let done = await daemon.awaitLog("correction #", "of \(name) with restart-failed:")
+        #expect(done?.contains("recovered (the run started by the correction finished successfully") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        #expect(try show("Result", name, in: sandbox) == "success")
+    }
+
     @Test("ten units failing for unrelated reasons each get their first correction within 60 s")
     func tenUnitsShareSlots() async throws {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
