@@ -15,6 +15,12 @@ struct HealMoreTests {
         return directory
     }
 
+    /// `medic run` watching `units` with the shipped playbooks (or `playbooks`) and a default configuration.
+    func daemon(_ sandbox: SystemdSandbox, watching units: [String], playbooks: String = PlaybookCheckTests.repository + "/Playbooks", extra: [String] = []) throws -> DaemonProcess {
+        try DaemonProcess(in: sandbox, config: try config(sandbox, watch: units), stateDirectory: sandbox.runtimeDirectory + "/state",
+                          arguments: ["--playbooks", playbooks] + extra)
+    }
+
     func config(_ sandbox: SystemdSandbox, watch: [String]) throws -> String {
         let path = sandbox.runtimeDirectory + "/medic.yaml"
         try "watch: [\(watch.joined(separator: ", "))]\n".write(toFile: path, atomically: true, encoding: .utf8)
@@ -37,8 +43,7 @@ struct HealMoreTests {
             verify: {healthy-for: 10m, within: 1h}
             guard: {cooldown: 1h, max-attempts: 1}
             """])
-        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: sandbox.runtimeDirectory + "/state",
-                                       arguments: ["--playbooks", playbooks])
+        let daemon = try self.daemon(sandbox, watching: [name], playbooks: playbooks)
         // Within the daemon's usual 30 s, far short of the playbook's one-hour window.
         let done = await daemon.awaitLog("correction #", "of \(name) with restart-slowly-verified:")
         #expect(done?.contains("rolled-back") == true, "\(daemon.log.all.joined(separator: "\n"))")
@@ -56,8 +61,7 @@ struct HealMoreTests {
         _ = try? sandbox.systemctl("start", name)
         #expect(await eventually(10) { (try? show("ActiveState", name, in: sandbox)) == "failed" })
         _ = FileManager.default.createFile(atPath: flag, contents: nil)
-        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: sandbox.runtimeDirectory + "/state",
-                                       arguments: ["--playbooks", PlaybookCheckTests.repository + "/Playbooks"])
+        let daemon = try self.daemon(sandbox, watching: [name])
         let done = await daemon.awaitLog("correction #", "of \(name) with restart-failed:")
         #expect(done?.contains("recovered (the run started by the correction finished successfully") == true, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(daemon.stop() == 0)
@@ -76,8 +80,7 @@ struct HealMoreTests {
             // Fails on its first run only.
             name: "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'test -e \(flag) || { touch \(flag); exit 4; }'\n",
         ])
-        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name, timer]), stateDirectory: sandbox.runtimeDirectory + "/state",
-                                       arguments: ["--playbooks", PlaybookCheckTests.repository + "/Playbooks"])
+        let daemon = try self.daemon(sandbox, watching: [name, timer])
         _ = try sandbox.systemctl("start", timer)
         #expect(await daemon.awaitLog("\(name): ", "-> failed: failed: exit-code status=4") != nil, "\(daemon.log.all.joined(separator: "\n"))")
         let done = await daemon.awaitLog("correction #", "of \(name) with restart-failed:")
@@ -99,8 +102,7 @@ struct HealMoreTests {
         }
         try sandbox.install(units: units)
         for name in names { _ = try sandbox.systemctl("start", name) }
-        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: names), stateDirectory: sandbox.runtimeDirectory + "/state",
-                                       arguments: ["--playbooks", PlaybookCheckTests.repository + "/Playbooks", "--drain-timeout", "1s"])
+        let daemon = try self.daemon(sandbox, watching: names, extra: ["--drain-timeout", "1s"])
         var failedAt: [String: Double] = [:]
         for name in names {
             // Apart enough not to be one burst (a shared cause), close enough to crowd the limits.
@@ -128,8 +130,7 @@ struct HealMoreTests {
             db: "[Service]\nExecStartPre=/bin/sh -c 'test -e \(flag) || { touch \(flag); exit 1; }'\nExecStart=/bin/sleep infinity\n",
             app: "[Unit]\nRequires=\(db)\nAfter=\(db)\n[Service]\nExecStart=/bin/sleep infinity\n",
         ])
-        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [db, app]), stateDirectory: sandbox.runtimeDirectory + "/state",
-                                       arguments: ["--playbooks", PlaybookCheckTests.repository + "/Playbooks"])
+        let daemon = try self.daemon(sandbox, watching: [db, app])
         let monitor = try BusJobMonitor(sandbox)
         defer { monitor.stop() }
         // A person starts the app; its database fails, and systemd fails the app's start job with "dependency".
@@ -181,8 +182,7 @@ struct HealMoreTests {
         _ = try? sandbox.systemctl("start", name)
         #expect(await eventually(20) { (try? show("ActiveState", name, in: sandbox)) == "failed" })
         #expect(try show("Result", name, in: sandbox) == "signal", "systemd itself does not see the out-of-memory kill here; \((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")")
-        let daemon = try DaemonProcess(in: sandbox, config: try config(sandbox, watch: [name]), stateDirectory: sandbox.runtimeDirectory + "/state",
-                                       arguments: ["--playbooks", PlaybookCheckTests.repository + "/Playbooks", "--drain-timeout", "1s"])
+        let daemon = try self.daemon(sandbox, watching: [name], extra: ["--drain-timeout", "1s"])
         let started = await daemon.awaitLog("correcting \(name) with raise-memory-after-oom")
         #expect(started?.contains("out of memory: the kernel killed the main process") == true, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(await eventually(30) { (try? show("ActiveState", name, in: sandbox)) == "active" })
