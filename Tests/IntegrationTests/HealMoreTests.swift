@@ -124,10 +124,11 @@ struct HealMoreTests {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
         defer { sandbox.stop() }
         let db = uniqueUnit("db"), app = uniqueUnit("app")
-        let flag = sandbox.runtimeDirectory + "/\(db).checked"
+        let flag = sandbox.runtimeDirectory + "/\(db).fixed"
         try sandbox.install(units: [
-            // Its configuration check fails once, during activation, so the start job of what requires it fails.
-            db: "[Service]\nExecStartPre=/bin/sh -c 'test -e \(flag) || { touch \(flag); exit 1; }'\nExecStart=/bin/sleep infinity\n",
+            // Its configuration check fails during activation (until the test fixes it), so the start job
+            // of what requires it fails.
+            db: "[Service]\nExecStartPre=/bin/sh -c 'test -e \(flag) || exit 1'\nExecStart=/bin/sleep infinity\n",
             app: "[Unit]\nRequires=\(db)\nAfter=\(db)\n[Service]\nExecStart=/bin/sleep infinity\n",
         ])
         let daemon = try self.daemon(sandbox, watching: [db, app])
@@ -137,6 +138,9 @@ struct HealMoreTests {
         _ = try? sandbox.systemctl("start", app)
         let chain = await daemon.awaitLog("\(app): ", "-> failed: failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1")
         #expect(chain != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        // Fixed at once, before Medic's first attempt (it lets a new failure settle for 2 s): the root's
+        // first correction recovers it.
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
         // medic status learns it from the daemon's state file, written on its heartbeat.
         var status = ""
         let shown = try await eventually(10) {
@@ -165,9 +169,10 @@ struct HealMoreTests {
         #expect(monitor.calls(on: app).map(\.member) == ["StartUnit"], "\(monitor.calls(on: app))")
     }
 
-    @Test("an out-of-memory kill that systemd reports as SIGKILL (memory controller on cgroup v1) is recognised, and the memory playbook raises the limit until it fits")
+    @Test("an out-of-memory kill that systemd reports as SIGKILL (memory controller on cgroup v1) is recognised, and the memory playbook raises the limit until it fits",
+          .enabled(if: FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+                   "needs the memory controller on cgroup v1; on cgroup v2 systemd reports oom-kill itself"))
     func outOfMemoryOnCgroupV1() async throws {
-        guard FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes") else { return }  // a cgroup v2 host: systemd says oom-kill itself
         let name = uniqueUnit("hungry")
         let cgroups = "/sys/fs/cgroup/memory/\(name)"
         // Removed once the sandbox is gone (a cgroup with processes in it cannot be removed).
