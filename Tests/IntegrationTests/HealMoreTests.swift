@@ -124,23 +124,23 @@ struct HealMoreTests {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
         defer { sandbox.stop() }
         let db = uniqueUnit("db"), app = uniqueUnit("app")
-        let flag = sandbox.runtimeDirectory + "/\(db).fixed"
+        // Its configuration check fails during activation for the first 1.5 s after the test begins
+        // (systemd may try it twice for one start), so the start job of what requires it fails; Medic's
+        // restart comes later (it lets a new failure settle for 2 s) and passes.
+        let stamp = sandbox.runtimeDirectory + "/\(db).began", check = sandbox.runtimeDirectory + "/\(db)-check.sh"
+        try "now=$(date +%s%N)\n[ $((now - $(cat \(stamp)))) -ge 1500000000 ] || exit 1\n".write(toFile: check, atomically: true, encoding: .utf8)
         try sandbox.install(units: [
-            // Its configuration check fails during activation (until the test fixes it), so the start job
-            // of what requires it fails.
-            db: "[Service]\nExecStartPre=/bin/sh -c 'test -e \(flag) || exit 1'\nExecStart=/bin/sleep infinity\n",
+            db: "[Service]\nExecStartPre=/bin/sh \(check)\nExecStart=/bin/sleep infinity\n",
             app: "[Unit]\nRequires=\(db)\nAfter=\(db)\n[Service]\nExecStart=/bin/sleep infinity\n",
         ])
         let daemon = try self.daemon(sandbox, watching: [db, app])
         let monitor = try BusJobMonitor(sandbox)
         defer { monitor.stop() }
         // A person starts the app; its database fails, and systemd fails the app's start job with "dependency".
+        try "\(UInt64(Date().timeIntervalSince1970 * 1e9))".write(toFile: stamp, atomically: true, encoding: .utf8)
         _ = try? sandbox.systemctl("start", app)
         let chain = await daemon.awaitLog("\(app): ", "-> failed: failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1")
         #expect(chain != nil, "\(daemon.log.all.joined(separator: "\n"))")
-        // Fixed at once, before Medic's first attempt (it lets a new failure settle for 2 s): the root's
-        // first correction recovers it.
-        _ = FileManager.default.createFile(atPath: flag, contents: nil)
         // medic status learns it from the daemon's state file, written on its heartbeat.
         var status = ""
         let shown = try await eventually(10) {
