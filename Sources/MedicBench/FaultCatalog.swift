@@ -39,10 +39,10 @@ enum FaultCatalog {
     static func faults(directory: String, prefix: String, memoryCgroups: String?) -> [Fault] {
         func unit(_ name: String) -> String { "\(prefix)-\(name).service" }
         func script(_ name: String) -> String { "\(directory)/\(prefix)-\(name).sh" }
-        /// Fails (exit 1) on its first `times` runs, then runs: a counter file beside it.
-        func failsTimes(_ name: String, _ times: Int, then tail: String = "exec sleep infinity") -> String {
+        /// Fails (`failure`) on its first `times` runs, then `tail`: a counter file beside it.
+        func failsTimes(_ name: String, _ times: Int, failure: String = "exit 1", then tail: String = "exec sleep infinity") -> String {
             let counter = "\(directory)/\(prefix)-\(name).count"
-            return "n=$(cat \(counter) 2>/dev/null || echo 0)\necho $((n + 1)) > \(counter)\n[ \"$n\" -ge \(times) ] || exit 1\n\(tail)\n"
+            return "n=$(cat \(counter) 2>/dev/null || echo 0)\necho $((n + 1)) > \(counter)\n[ \"$n\" -ge \(times) ] || { \(failure); }\n\(tail)\n"
         }
         var faults: [Fault] = []
 
@@ -124,7 +124,7 @@ enum FaultCatalog {
 
         faults.append(Fault(label: "flapping, systemd recovers it alone", unit: unit("flapping"),
                             units: [unit("flapping"): "[Unit]\nStartLimitIntervalSec=0\n[Service]\nRestart=always\nRestartSec=2\nExecStart=/bin/sh \(script("flapping"))\n"],
-                            scripts: [script("flapping"): failsTimes("flapping", 4, then: "exec sleep infinity").replacingOccurrences(of: "|| exit 1", with: "|| { sleep 1; exit 1; }")],
+                            scripts: [script("flapping"): failsTimes("flapping", 4, failure: "sleep 1; exit 1")],
                             start: unit("flapping"), healer: .systemd, handsOff: [unit("flapping")]))
 
         faults.append(Fault(label: "protected unit fails", unit: unit("precious"),

@@ -54,6 +54,7 @@ struct WatchSession {
                 continue
             }
             model.remove(name)
+            checkedPIDs[name] = nil
             gone.append(name)
         }
         paths = kept
@@ -219,6 +220,7 @@ struct WatchSession {
                 continue
             }
             model.remove(name)
+            checkedPIDs[name] = nil
             paths[path] = nil
             await emit(.removed(name))
         }
