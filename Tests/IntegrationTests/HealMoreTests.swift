@@ -133,7 +133,16 @@ struct HealMoreTests {
             db: "[Service]\nExecStartPre=/bin/sh \(check)\nExecStart=/bin/sleep infinity\n",
             app: "[Unit]\nRequires=\(db)\nAfter=\(db)\n[Service]\nExecStart=/bin/sleep infinity\n",
         ])
-        let daemon = try self.daemon(sandbox, watching: [db, app])
+        // The shipped playbooks, with the root's verification made long enough (90 s) that the app is
+        // still failed while status and explain are read, however loaded the machine.
+        let shipped = PlaybookCheckTests.repository + "/Playbooks"
+        var files: [String: String] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: shipped) where file.hasSuffix(".yaml") {
+            files[file] = try String(contentsOfFile: "\(shipped)/\(file)", encoding: .utf8)
+        }
+        files["restart-failed.yaml"] = try #require(files["restart-failed.yaml"])
+            .replacingOccurrences(of: "healthy-for: 30s", with: "healthy-for: 90s").replacingOccurrences(of: "within: 2m", with: "within: 3m")
+        let daemon = try self.daemon(sandbox, watching: [db, app], playbooks: try directory(sandbox, files))
         let monitor = try BusJobMonitor(sandbox)
         defer { monitor.stop() }
         // A person starts the app; its database fails, and systemd fails the app's start job with "dependency".
@@ -155,7 +164,7 @@ struct HealMoreTests {
         // Both explain's own decision and the daemon's: the root first (being corrected, or about to be).
         #expect(explain.components(separatedBy: "its dependency \(db)").count == 3, "\(explain)")
         #expect(!explain.contains("would act"), "\(explain)")
-        let done = await daemon.awaitLog("correction #", "of \(db) with restart-failed:", timeout: 90)
+        let done = await daemon.awaitLog("correction #", "of \(db) with restart-failed:", timeout: 150)
         #expect(done?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(done?.contains("then started what had failed because of it: \(app)") == true)
         #expect(try show("ActiveState", app, in: sandbox) == "active")
