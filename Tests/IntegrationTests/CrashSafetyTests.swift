@@ -18,9 +18,9 @@ struct CrashSafetyTests {
         let sandbox = try SystemdSandbox.start(name: "medic-test")
         defer { sandbox.stop() }
         let failing = [uniqueUnit("crashy-a"), uniqueUnit("crashy-b")], calm = uniqueUnit("calm")
-        // They run a moment before failing again, so that each correction spends a while verifying
-        // (a unit that fails at once ends verification at once).
-        var units = Dictionary(uniqueKeysWithValues: failing.map { ($0, "[Service]\nMemoryMax=256M\nExecStart=/bin/sh -c 'sleep 0.8; exit 1'\n") })
+        // Their start takes a moment (ExecStartPre=) and then fails at once: each correction spends a
+        // while in its restart step, and can never be verified (it is never healthy for 1 s).
+        var units = Dictionary(uniqueKeysWithValues: failing.map { ($0, "[Service]\nMemoryMax=256M\nExecStartPre=/bin/sleep 0.8\nExecStart=/bin/false\n") })
         units[calm] = "[Service]\nExecStart=/bin/sleep infinity\n"
         try sandbox.install(units: units)
         for unit in failing + [calm] { _ = try sandbox.systemctl("start", unit) }
