@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+        // Only the HTTP server Medic needs: without swift-configuration.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.9.0"),
     ],
     targets: [
         // libsystemd (sd-bus, sd-journal) as a system library; no code of ours in C.
@@ -49,6 +53,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // Medic's HTTP face: /metrics (Prometheus text) and the node_exporter textfile.
+        .target(
+            name: "MedicHTTP",
+            dependencies: [
+                "MedicCore", "MedicEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Child processes from argv lists (posix_spawn + waitpid), for commands and the sandbox.
@@ -58,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "Medic",
             dependencies: [
-                "MedicCore", "MedicConfig", "MedicEngine", "MedicStore", "SystemdBus", "SystemdJournal", "SystemdSandbox",
+                "MedicCore", "MedicConfig", "MedicEngine", "MedicHTTP", "MedicStore", "SystemdBus", "SystemdJournal", "SystemdSandbox",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,7 +94,11 @@ let package = Package(
             ]
         ),
         // Runs the real `medic` against real sandboxed managers; fakes live only in unit tests.
-        .target(name: "MedicTestSupport", dependencies: ["SystemdSandbox"], path: "Tests/MedicTestSupport"),
+        .target(
+            name: "MedicTestSupport",
+            dependencies: ["SystemdSandbox", "ProcessRunner", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Tests/MedicTestSupport"
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["MedicTestSupport", "SystemdSandbox", "SystemdBus", "MedicStore", "Medic"]

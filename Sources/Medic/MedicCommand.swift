@@ -11,6 +11,7 @@ struct MedicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "medic",
         abstract: "A self-healing supervisor for systemd units.",
+        version: MedicVersion.current,
         subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, ConfigCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, InstallCommand.self, UninstallCommand.self, DemoCommand.self]
     )
 

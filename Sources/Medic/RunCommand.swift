@@ -4,6 +4,7 @@ import Foundation
 import MedicConfig
 import MedicCore
 import MedicEngine
+import MedicHTTP
 import ServiceLifecycle
 import SystemdBus
 
@@ -26,7 +27,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("drain-timeout"), help: ArgumentHelp("On SIGTERM, wait this long for running corrections to verify or roll back (e.g. 60s); those still running stay open and the next start finishes them.", valueName: "duration"))
     var drainTimeout: String = "60s"
 
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Serve Prometheus metrics at http://ADDRESS/metrics: HOST:PORT, a bare port (loopback), or a unix socket path; overrides http.listen in medic.yaml.", valueName: "address"))
+    var listen: String?
+
     func run() async throws {
+        var listenAddress: ListenAddress?
+        if let listen {
+            switch ListenAddress.parse(listen) {
+            case .success(let address): listenAddress = address
+            case .failure(let problem): throw MedicFailure("--listen: \(problem)")
+            }
+        }
         guard let drain = DurationText.parse(drainTimeout) else {
             throw MedicFailure("--drain-timeout: expected a duration such as 30s or 1m, got '\(drainTimeout)'")
         }
@@ -55,7 +66,8 @@ struct RunCommand: AsyncParsableCommand {
             load: { Self.loadForReload(configPath: explicitConfig, playbookPaths: paths, trustedOwner: trusted) },
             configuration: live, corrections: corrections, supervisor: supervisor, store: store, logger: logger
         )
-        let services: [any Service] = [supervisor, reload]
+        var services: [any Service] = [supervisor, reload]
+        services += exporters(configuration.export, listen: listenAddress, supervisor: supervisor, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0) },
@@ -71,6 +83,30 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as ServiceGroupError {
             throw MedicFailure("stopped: \(error)")
         }
+    }
+
+    /// The metrics endpoint, the textfile and the alert sender, as configured (none by default).
+    private func exporters(_ settings: ExportSettings, listen: ListenAddress?, supervisor: SupervisorService, logger: Logger) -> [any Service] {
+        var services: [any Service] = []
+        let figures: @Sendable () async -> DaemonFigures = { await supervisor.figures() }
+        let address = listen ?? settings.listen
+        if address != nil || settings.textfile != nil {
+            let exposition = MetricsExposition()
+            exposition.bootstrapMetricsSystem()
+            if let address {
+                if !address.isLocal { logger.warning("serving metrics on \(address), reachable from other hosts: /metrics has no authentication") }
+                services.append(MetricsServer(address: address, exposition: exposition, logger: logger, figures: figures))
+            }
+            if let path = settings.textfile {
+                services.append(MetricsTextfile(path: path, interval: settings.textfileInterval, exposition: exposition, logger: logger, figures: figures))
+            }
+        }
+        let alerts = settings.alerts
+        if !alerts.alertmanagers.isEmpty {
+            logger.notice("sending alerts to \(alerts.alertmanagers.joined(separator: ", ")) (re-sent every \(Int(alerts.resend)) s while active)")
+            services.append(AlertSender(settings: alerts.alertmanagers, resend: alerts.resend, host: alerts.host, logger: logger, figures: figures))
+        }
+        return services
     }
 
     /// The configuration and the playbooks read anew, or every problem with either.

@@ -18,14 +18,18 @@ struct SloCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document.")
     var json = false
 
+    @Option(help: ArgumentHelp("Report as of this moment instead of now (RFC 3339, YYYY-MM-DD, @EPOCH-SECONDS, or a duration ago such as 2h).", valueName: "time"))
+    var at: TimeArgument?
+
     func run() async throws {
         let patterns = try parsePatterns(units)
         let configuration = try state.configuration()
         guard let store = try state.existingStore() else {
             throw MedicFailure("no history at \(state.storePath): start `medic run` first")
         }
-        let now = Date().timeIntervalSince1970
-        let knownUntil = SLOQuery.knownUntil(try await store.lastSession(), now: now, heartbeat: 2)
+        let realNow = Date().timeIntervalSince1970
+        let now = min(at?.seconds ?? realNow, realNow)
+        let knownUntil = min(SLOQuery.knownUntil(try await store.lastSession(), now: realNow, heartbeat: 2), now)
         let reports = try await SLOQuery(store: store, configuration: configuration).reports(now: now, knownUntil: knownUntil, patterns: patterns)
         if json {
             struct Document: Encodable { var units: [SLOJSON]; var knownUntil: String }

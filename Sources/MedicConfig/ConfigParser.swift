@@ -5,7 +5,7 @@ import Yams
 /// file, line, column and field (`medic config check` lists them all), and no partial configuration
 /// is ever returned.
 public enum ConfigParser {
-    static let topLevel: Set = ["watch", "ignore", "health", "availability", "slo", "store", "corrections", "learning"]
+    static let topLevel: Set = ["watch", "ignore", "health", "availability", "slo", "store", "corrections", "learning", "http", "metrics", "alerts"]
 
     /// One file's outcome: the configuration when it is valid, and every problem found.
     public struct Outcome: Sendable {
@@ -56,6 +56,7 @@ public enum ConfigParser {
         var configuration = MedicConfiguration(watch: watch, ignore: ignore, health: health, availability: availability, slo: slo,
                                                retention: retention, protection: protection, limits: limits)
         if let learning = fields["learning"] { configuration.learning = parseLearning(learning, problems) }
+        configuration.export = parseExport(fields, problems)
         let found = problems.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         return Outcome(configuration: found.isEmpty ? configuration : nil, problems: found)
     }

@@ -16,6 +16,8 @@ public struct MedicConfiguration: Sendable, Equatable {
     public var limits: CorrectionLimits
     /// How learned outcomes order and suppress playbooks.
     public var learning = LearningPolicy()
+    /// Metrics endpoint, textfile and alert delivery.
+    public var export = ExportSettings()
 
     public init(
         watch: [UnitPattern] = MedicConfiguration.defaultWatch,

@@ -1,10 +1,14 @@
 import Logging
 import MedicCore
 
-/// Evaluates every unit's SLO and logs each change of budget state once.
+/// Evaluates every unit's SLO and logs each change of budget state once; keeps the last figures for
+/// the metrics and the alerts.
 actor BudgetMonitor {
     let logger: Logger
     private var states: [String: BudgetState] = [:]
+    /// The last evaluation's figures per unit, and when it ran (nil before the first).
+    private(set) var reports: [String: SLOReport] = [:]
+    private(set) var evaluatedAt: Double?
 
     init(logger: Logger) {
         self.logger = logger
@@ -23,6 +27,8 @@ actor BudgetMonitor {
             let metadata: Logger.Metadata = ["unit.name": "\(slo.unit)", "slo.state": "\(state.rawValue)", "slo.level": "\(slo.report.alertLevel)"]
             if state > previous { logger.warning(message, metadata: metadata) } else { logger.notice(message, metadata: metadata) }
         }
+        reports = current
+        evaluatedAt = now
         return current
     }
 }

@@ -33,6 +33,9 @@ public struct SupervisorService: Service {
     /// Where the daemon's live state is written on every heartbeat (`DaemonState`); nil: nowhere.
     public var statePath: String?
     let status = SupervisorStatus()
+    let recorder: TimelineRecorder
+    let monitor: BudgetMonitor
+    let startedAt: Double
     /// Every write of the daemon goes through here when the store may refuse it (a full disk).
     public let writes: HistoryWrites
 
@@ -43,16 +46,18 @@ public struct SupervisorService: Service {
         self.logger = logger
         self.clock = clock
         self.writes = HistoryWrites(logger: logger, clock: clock, storePath: storePath)
+        recorder = TimelineRecorder(store: store, clock: clock, availability: { configuration.current.availability }) { configuration.current.watches($0) }
+        monitor = BudgetMonitor(logger: logger)
+        startedAt = clock.now()
     }
 
     public func run() async throws {
-        let startedAt = clock.now()
-        let configuration = self.configuration
-        let recorder = TimelineRecorder(store: store, clock: clock) { configuration.current.watches($0) }
+        let startedAt = self.startedAt
+        let recorder = self.recorder
+        let monitor = self.monitor
         try await recorder.start()
         await corrections?.use(writes)
         try await corrections?.start()
-        let monitor = BudgetMonitor(logger: logger)
         do {
             try await cancelWhenGracefulShutdown { [self] in
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -123,6 +128,7 @@ public struct SupervisorService: Service {
                     logger.notice("watching \(units) units", metadata: ["medic.units": "\(units)"])
                     await corrections?.snapshotComplete()
                 case .removed(let name):
+                    await recorder.forget(name)
                     logger.info("\(name) was unloaded by systemd: forgotten", metadata: ["unit.name": "\(name)"])
                     await corrections?.forget(name)
                 case .connectionLost(let reason):
@@ -195,12 +201,27 @@ public struct SupervisorService: Service {
             let decisions = await corrections?.decisions()
             await writeState(startedAt: startedAt, decisions: decisions)
             notifier.watchdog()
+            await status.beat(at: clock.now())
             let text = await status.text(runningCorrections: decisions?.running.count ?? 0, heldUnits: decisions?.hold?.units.count ?? 0)
             if text != lastStatus {
                 notifier.status(text)
                 lastStatus = text
             }
         }
+    }
+
+    /// Everything the daemon knows now, for the metrics and the alerts: the watched units' verdicts,
+    /// availability counters and last SLO figures, and the correction service's decisions.
+    public func figures() async -> DaemonFigures {
+        let configuration = self.configuration.current
+        var units: [String: UnitFigures] = [:]
+        for (name, health) in await status.units where configuration.watches(name) { units[name, default: UnitFigures()].health = health }
+        for (name, totals) in await recorder.availabilityTotals() { units[name, default: UnitFigures()].totals = totals }
+        for (name, report) in await monitor.reports where configuration.watches(name) { units[name, default: UnitFigures()].slo = report }
+        return DaemonFigures(
+            now: clock.now(), startedAt: startedAt, heartbeat: await status.heartbeat, units: units, watching: await status.watching,
+            sloEvaluatedAt: await monitor.evaluatedAt, decisions: await corrections?.decisions(), corrections: await corrections?.facts()
+        )
     }
 
     /// Notes a refused reload for STATUS= (nil once a reload succeeds).

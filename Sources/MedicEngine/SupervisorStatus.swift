@@ -5,6 +5,10 @@ import MedicCore
 actor SupervisorStatus {
     private var watched = 0
     private var failed: Set<String> = []
+    /// Each watched unit's latest verdict, for the metrics.
+    private(set) var units: [String: UnitHealth] = [:]
+    /// When the last heartbeat completed.
+    private(set) var heartbeat: Double?
     private var ready = false
     private(set) var reloadProblem: String?
 
@@ -17,10 +21,18 @@ actor SupervisorStatus {
             return !ready
         case .observed(let unit):
             if unit.verdict.health == .failed { failed.insert(unit.name) } else { failed.remove(unit.name) }
+            units[unit.name] = unit
+        case .removed(let name):
+            failed.remove(name)
+            units[name] = nil
         default:
             break
         }
         return false
+    }
+
+    func beat(at time: Double) {
+        heartbeat = time
     }
 
     func reloadRefused(_ problem: String?) {

@@ -20,11 +20,36 @@ public actor TimelineRecorder {
     private var reconciled: Set<String> = []
     private var last: [String: StoredObservation] = [:]
     private var buffer: [StoredObservation] = []
+    /// The same observations as monotonic seconds per availability class, for the metrics.
+    private var counters: AvailabilityCounters
+    private let availability: @Sendable () -> AvailabilityPolicy
 
-    public init(store: MedicStore, clock: WallClock = .system, accepts: @escaping @Sendable (String) -> Bool) {
+    public init(store: MedicStore, clock: WallClock = .system, availability: @escaping @Sendable () -> AvailabilityPolicy = { AvailabilityPolicy() },
+                accepts: @escaping @Sendable (String) -> Bool) {
         self.store = store
         self.clock = clock
         self.accepts = accepts
+        self.availability = availability
+        counters = AvailabilityCounters(since: clock.now())
+    }
+
+    /// Each watched unit's cumulative good, bad, excluded and unknown seconds since Medic started.
+    public func availabilityTotals() -> [String: TimeTotals] {
+        let now = clock.now(), policy = availability()
+        var totals: [String: TimeTotals] = [:]
+        for unit in counters.units where accepts(unit) { totals[unit] = counters.totals(of: unit, at: now, policy: policy) }
+        return totals
+    }
+
+    /// systemd unloaded the unit: its counters end.
+    public func forget(_ unit: String) {
+        counters.forget(unit)
+    }
+
+    /// Every row goes through here, so that the counters see what the timeline stores.
+    private func keep(_ stored: StoredObservation) {
+        buffer.append(stored)
+        counters.record(stored.unit, stored.observation, policy: availability())
     }
 
     /// Opens a session; the end of the previous one (its clean stop, else its last heartbeat) starts a gap.
@@ -39,6 +64,7 @@ public actor TimelineRecorder {
 
     /// The bus went away at `time`: what follows must be reconciled like a restart.
     public func connectionLost(at time: Double) {
+        counters.lostSight(at: time, policy: availability())
         gapStart = min(gapStart ?? time, time)
         reconciled = []
     }
@@ -75,7 +101,7 @@ public actor TimelineRecorder {
         for (name, previous) in last where !reconciled.contains(name) && accepts(name) && previous.observation.activeState != "inactive" {
             reconciled.insert(name)
             let observation = StateObservation(time: max(gapStart ?? now, previous.observation.time), activeState: "inactive", subState: "dead", health: .idle)
-            buffer.append(StoredObservation(unit: name, observation: observation, cause: "state", reason: "unloaded"))
+            keep(StoredObservation(unit: name, observation: observation, cause: "state", reason: "unloaded"))
             last[name] = buffer.last
         }
         gapStart = nil
@@ -98,7 +124,7 @@ public actor TimelineRecorder {
             return
         }
         let gapFrom = max(gapStart, previous.observation.time)
-        buffer.append(StoredObservation(unit: unit.name, observation: .gap(at: gapFrom), cause: "gap", reason: "Medic was not watching"))
+        keep(StoredObservation(unit: unit.name, observation: .gap(at: gapFrom), cause: "gap", reason: "Medic was not watching"))
         let since = changedAt.map { min(max($0, gapFrom), now) } ?? now
         append(unit, at: since)
     }
@@ -115,7 +141,7 @@ public actor TimelineRecorder {
             exitStatus: s.execMainStatus,
             invocationID: s.invocationID
         )
-        buffer.append(stored)
+        keep(stored)
         last[unit.name] = stored
         bound()
     }

@@ -70,6 +70,8 @@ public actor CorrectionService {
     /// Set when shutdown begins: nothing new is started while running corrections drain.
     var stopping = false
     var latest: [String: UnitHealth] = [:]
+    /// The last correction of each unit that did not heal it, while the unit stays unhealthy (alerts).
+    var unresolved: [String: CorrectionFacts.UnresolvedCorrection] = [:]
     /// Corrections a crash left open, by unit: resolved when the unit is first seen again.
     var interrupted: [String: StoredCorrection] = [:]
     /// Corrections running in the background, by a serial number; each removes itself when done.
@@ -100,6 +102,17 @@ public actor CorrectionService {
 
     /// Corrections running now.
     public var runningCount: Int { running.count }
+
+    /// Corrections that did not heal their unit and quarantined playbooks, for the alerts.
+    public func facts() -> CorrectionFacts {
+        var quarantines: [CorrectionFacts.Quarantine] = []
+        for (unit, states) in guards {
+            for (playbook, state) in states {
+                if let since = state.quarantinedAt { quarantines.append(.init(unit: unit, playbook: playbook, since: since)) }
+            }
+        }
+        return CorrectionFacts(unresolved: unresolved, quarantines: quarantines.sorted { ($0.unit, $0.playbook) < ($1.unit, $1.playbook) })
+    }
 
     /// What the service is doing and holding back now, for `medic status` and `medic explain`.
     public func decisions() -> CorrectionDecisions {
@@ -183,6 +196,7 @@ public actor CorrectionService {
         if unit.verdict.health != .failed && unit.verdict.health != .degraded {
             heldReason[unit.name] = nil
             heldBack.remove(unit.name)
+            unresolved[unit.name] = nil
         }
         let now = clock.now()
         if unit.verdict.health == .healthy, let since = unit.snapshot.stateChangeMicros.map({ Double($0) / 1_000_000 }) {
@@ -206,6 +220,7 @@ public actor CorrectionService {
         journalCache[name] = nil
         heldReason[name] = nil
         heldBack.remove(name)
+        unresolved[name] = nil
         lastCorrection[name] = nil
         pausedUntil[name] = nil
         if let number = taskOfUnit[name], let task = tasks[number] {
@@ -432,6 +447,10 @@ public actor CorrectionService {
             let recovery = report.recoverySeconds(healthyFor: plan.playbook.verify.healthyFor)
             await close(id, state: outcome.rawValue, detail: detail, at: report.ended, recoverySeconds: recovery)
             if outcome == .abandoned { pausedUntil[plan.unit] = clock.now() + 10 }
+            CorrectionMetrics.finished(playbook: plan.playbook.name, outcome: outcome, seconds: report.ended - report.started)
+            if [.failed, .rolledBack, .escalated].contains(outcome) {
+                unresolved[plan.unit] = .init(id: id, playbook: plan.playbook.name, outcome: outcome, detail: detail, at: report.ended)
+            }
             // Escalations (notify steps only) end `escalated` or `dry-run`: never learned from.
             let counted = outcome.isLearnedFrom
             if counted {
