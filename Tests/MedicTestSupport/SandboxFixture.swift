@@ -47,11 +47,11 @@ public func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrow
 
 /// Like `waitUntil`, for async tests: it suspends between polls instead of blocking a thread of the
 /// cooperative pool (only as many as cores), so that other tests keep running meanwhile.
-public func eventually(_ seconds: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
+public func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        if try condition() { return true }
+        if try await condition() { return true }
         try? await Task.sleep(for: .milliseconds(50))
     }
-    return try condition()
+    return try await condition()
 }

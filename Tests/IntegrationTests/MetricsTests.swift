@@ -1,0 +1,144 @@
+import Foundation
+import MedicTestSupport
+import SystemdSandbox
+import Testing
+
+/// `medic run`'s metrics on a real sandboxed manager: the endpoint and the textfile say what
+/// `medic status --json` and `medic slo --json` say, and a real Prometheus scrapes them and fires
+/// the shipped rules.
+@Suite("medic run's metrics, scraped")
+struct MetricsTests {
+    static let rules = PlaybookCheckTests.repository + "/contrib/prometheus/medic-rules.yml"
+
+    func configure(_ sandbox: SystemdSandbox, _ text: String) throws -> String {
+        let path = sandbox.runtimeDirectory + "/medic.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func scrape(_ port: Int) async -> MetricsText? {
+        guard let (status, body) = await HTTP.get("http://127.0.0.1:\(port)/metrics"), status == 200 else { return nil }
+        return MetricsText(body)
+    }
+
+    @Test("/metrics and the textfile equal medic status --json and medic slo --json at the same moment")
+    func metricsMatchStatusAndSLO() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let steady = uniqueUnit("metrics-steady"), flaky = uniqueUnit("metrics-flaky")
+        for unit in [steady, flaky] { try sandbox.runService(unit, ["/bin/sleep", "infinity"]) }
+        let port = try freePort()
+        let textfile = sandbox.runtimeDirectory + "/medic.prom"
+        let state = sandbox.runtimeDirectory + "/state"
+        let config = try configure(sandbox, """
+            watch: [\(steady), \(flaky)]
+            http: {listen: "127.0.0.1:\(port)"}
+            metrics: {textfile: \(textfile), interval: 1s}
+            slo:
+              objective: 90
+              window: 10m
+              burn-rate-alerts:
+                - {severity: page, long: 1m, short: 10s, threshold: 2}
+            """)
+        let daemon = try DaemonProcess(in: sandbox, config: config, stateDirectory: state)
+        #expect(await daemon.awaitLog("serving metrics on http://127.0.0.1:\(port)/metrics") != nil)
+
+        kill(try sandbox.mainPID(of: flaky), SIGKILL)
+        #expect(await daemon.awaitLog(flaky, "-> failed") != nil)
+        let failing = try #require(await scrape(port))
+        #expect(failing.value("medic_unit_health", ["unit": flaky, "health": "failed"]) == 1)
+        #expect(failing.value("medic_unit_health", ["unit": flaky, "health": "healthy"]) == 0)
+        #expect(failing.value("medic_unit_health", ["unit": steady, "health": "healthy"]) == 1)
+        let badThen = try #require(failing.value("medic_unit_bad_seconds_total", ["unit": flaky]))
+        try await Task.sleep(for: .seconds(2))
+        let badLater = try #require(await scrape(port)?.value("medic_unit_bad_seconds_total", ["unit": flaky]))
+        #expect(badLater >= badThen + 1.5, "bad seconds \(badThen) then \(badLater)")
+
+        // Back up: from the next evaluation on, the figures stand still but for the passing time.
+        _ = try sandbox.systemctl("start", flaky)
+        #expect(await daemon.awaitLog(flaky, "-> healthy") != nil)
+        let recovered = Date().timeIntervalSince1970
+        var metrics = try #require(await scrape(port))
+        #expect(await eventually(20) {
+            metrics = await scrape(port) ?? metrics
+            return (metrics.value("medic_slo_last_evaluation_timestamp_seconds") ?? 0) > recovered + 1
+        })
+        let evaluatedAt = try #require(metrics.value("medic_slo_last_evaluation_timestamp_seconds"))
+        let slo = try MedicBinary.run(["slo", "--json", "--config", config, "--state-dir", state, "--at", "@\(evaluatedAt)"])
+        let document = try JSONDecoder().decode(SLODocument.self, from: Data(slo.standardOutput.utf8))
+        let status = try MedicBinary.status([steady, flaky], in: sandbox)
+        for unit in [steady, flaky] {
+            let report = try #require(document.unit(unit))
+            let shown = try #require(status.units.first { $0.unit == unit })
+            #expect(metrics.value("medic_unit_health", ["unit": unit, "health": shown.health]) == 1, "\(unit) is \(shown.health) in status")
+            #expect(metrics.samples.filter { $0.name == "medic_unit_health" && $0.labels["unit"] == unit }.map(\.value).reduce(0, +) == 1)
+            #expect(metrics.value("medic_unit_restarts_total", ["unit": unit]) == Double(shown.restarts ?? 0))
+            #expect(metrics.value("medic_slo_objective_ratio", ["unit": unit]) == report.objective / 100)
+            #expect(metrics.value("medic_slo_error_budget_remaining_ratio", ["unit": unit]).map { abs($0 - report.remainingPercent / 100) < 1e-9 } == true,
+                    "\(unit): remaining \(String(describing: metrics.value("medic_slo_error_budget_remaining_ratio", ["unit": unit]))) vs slo \(report.remainingPercent)")
+            #expect(metrics.value("medic_slo_alert_level", ["unit": unit]) == Double(report.alertLevel.dropFirst()))
+            #expect(metrics.value("medic_slo_budget_state", ["unit": unit, "state": report.state]) == 1)
+            for (window, rate) in report.burnRates {
+                let exported = metrics.value("medic_slo_burn_rate", ["unit": unit, "window": window])
+                #expect(exported.map { abs($0 - rate) < 1e-9 } == true, "\(unit) \(window): \(String(describing: exported)) vs \(rate)")
+            }
+        }
+        #expect(try #require(document.unit(flaky)).badSeconds > 1.5)
+        #expect(metrics.value("medic_watched_units") == 2)
+        #expect(metrics.value("medic_up") == 1)
+        #expect(metrics.value("medic_build_info") == 1)
+        #expect((metrics.value("medic_bus_events_total") ?? 0) > 0)
+
+        // The textfile says the same (from its next write on), and a clean stop leaves medic_up 0 in it.
+        var file = MetricsText("")
+        #expect(await eventually(5) {
+            file = MetricsText((try? String(contentsOfFile: textfile, encoding: .utf8)) ?? "")
+            return (file.value("medic_slo_last_evaluation_timestamp_seconds") ?? 0) >= evaluatedAt
+        })
+        #expect(file.value("medic_unit_health", ["unit": flaky, "health": "healthy"]) == 1)
+        #expect(file.value("medic_slo_objective_ratio", ["unit": flaky]) == 0.9)
+        #expect(daemon.stop() == 0)
+        let last = MetricsText(try String(contentsOfFile: textfile, encoding: .utf8))
+        #expect(last.value("medic_up") == 0)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.runtimeDirectory).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("a real Prometheus scrapes medic run: a killed unit shows failed with its bad seconds growing, and the shipped rules fire the fast-burn alert")
+    func prometheusScrapes() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let unit = uniqueUnit("metrics-scraped")
+        try sandbox.runService(unit, ["/bin/sleep", "infinity"])
+        let port = try freePort()
+        let config = try configure(sandbox, """
+            watch: [\(unit)]
+            http: {listen: "127.0.0.1:\(port)"}
+            slo: {objective: 99, window: 1h}
+            """)
+        let daemon = try DaemonProcess(in: sandbox, config: config, stateDirectory: sandbox.runtimeDirectory + "/state")
+        let prometheus = try await LoopbackServer.prometheus(scraping: ["127.0.0.1:\(port)"], ruleFiles: [Self.rules])
+        defer { prometheus.stop() }
+        func query(_ promql: String) async -> [[String: Any]] {
+            let encoded = promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? promql
+            let document = await HTTP.json(prometheus.url + "/api/v1/query?query=" + encoded) as? [String: Any]
+            return (document?["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
+        }
+        func value(_ promql: String) async -> Double? {
+            guard let sample = await query(promql).first?["value"] as? [Any], let text = sample.last as? String else { return nil }
+            return Double(text)
+        }
+        // Up for a few scrapes first, so that the rates have a history.
+        #expect(await eventually(30) { await value("medic_unit_health{unit=\"\(unit)\",health=\"healthy\"}") == 1 })
+        try await Task.sleep(for: .seconds(3))
+        kill(try sandbox.mainPID(of: unit), SIGKILL)
+        #expect(await daemon.awaitLog(unit, "-> failed") != nil)
+        #expect(await eventually(30) { await value("medic_unit_health{unit=\"\(unit)\",health=\"failed\"}") == 1 })
+        #expect(await eventually(30) { (await value("rate(medic_unit_bad_seconds_total{unit=\"\(unit)\"}[10s])") ?? 0) > 0.5 })
+        let firing = await eventually(90) {
+            await query("ALERTS{alertname=\"MedicErrorBudgetFastBurn\",alertstate=\"firing\",unit=\"\(unit)\"}").count == 1
+        }
+        #expect(firing, "Prometheus log: \(prometheus.log.all.suffix(10).joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+    }
+}
