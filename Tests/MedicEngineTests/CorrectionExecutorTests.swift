@@ -144,16 +144,26 @@ struct CorrectionExecutorTests {
         }
     }
 
-    @Test("a webhook notification posts the unit as JSON with an HTTP client, not a command line (to a local listener)")
-    func webhook() async throws {
+    @Test("a webhook notification posts a self-describing JSON notice with an HTTP client, not a command line (to a local listener)", arguments: [
+        (true, "escalated", "page"), (false, "running", "info"),
+    ])
+    func webhook(escalation: Bool, outcome: String, severity: String) async throws {
         let (server, lines, port) = try webhookListener(status: 204)
         defer { server.signal(SIGKILL); server.wait() }
         let actions = RecordingActions()
-        let report = await run(plan([.notify(.webhook("http://127.0.0.1:\(port)/hook"))], rollback: .none), actions: actions, verified: true)
-        #expect(report.steps.map(\.outcome) == ["done"], "\(report.steps)")
+        let steps: [PlaybookStep] = [.notify(.webhook("http://127.0.0.1:\(port)/hook"))] + (escalation ? [] : [.restart])
+        let report = await run(plan(steps, rollback: .none), actions: actions, verified: true)
+        #expect(report.steps.first?.outcome == "done", "\(report.steps)")
         let body = try #require(lines.waitFor(from: 1, timeout: 10) { $0.hasPrefix("{") }?.line)
-        #expect(body.contains("\"unit\":\"web.service\""))
-        #expect(lines.all.contains("agent medic"), "\(lines.all)")
+        let notice = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        #expect(notice["unit"] as? String == "web.service")
+        #expect(notice["playbook"] as? String == report.playbook)
+        #expect(notice["outcome"] as? String == outcome)
+        #expect(notice["severity"] as? String == severity)
+        #expect((notice["host"] as? String)?.isEmpty == false)
+        #expect((notice["time"] as? String)?.hasSuffix("Z") == true)
+        #expect(notice["reason"] is String)
+        #expect(lines.all.contains { $0.hasPrefix("agent medic/") }, "\(lines.all)")
     }
 
     @Test("a webhook that answers with an error fails its step, naming the status")

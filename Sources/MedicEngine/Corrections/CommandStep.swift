@@ -15,17 +15,15 @@ enum CommandStep {
     /// How long a command's process group has between SIGTERM and SIGKILL.
     static let terminationGrace: Double = 5
 
-    /// Posts a small JSON document about the unit to a webhook; any 2xx answer is success.
-    static func post(to url: String, unit: UnitSnapshot, timeout: Double = 10) async throws {
-        let document: [String: String] = [
-            "unit": unit.name, "activeState": unit.activeState, "subState": unit.subState, "result": unit.result ?? "",
-            "time": Timestamp.rfc3339(seconds: Date().timeIntervalSince1970),
-        ]
-        let body = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
+    /// Posts a notice (`WebhookNotice`) as JSON to a webhook; any 2xx answer is success.
+    static func post(to url: String, notice: WebhookNotice, timeout: Double = 10) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = try encoder.encode(notice)
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "medic")
+        request.headers.add(name: "User-Agent", value: "medic/\(MedicVersion.current)")
         request.body = .bytes(Array(body))
         let response: HTTPClientResponse
         do {

@@ -29,6 +29,8 @@ public struct CorrectionExecutor: Sendable {
     /// Units whose start failed because the corrected unit failed: started, as steps of this
     /// correction, once it has recovered (the root cause healed first, then what it took down).
     public var dependents: @Sendable () async -> [String] = { [] }
+    /// The recorded correction's number, for what notify steps send.
+    public var correctionID: Int64?
 
     public init(actions: any UnitActions, clock: WallClock = .system, verify: @escaping @Sendable (VerificationRequest) async -> (Bool, String)) {
         self.actions = actions
@@ -60,7 +62,7 @@ public struct CorrectionExecutor: Sendable {
             if Task.isCancelled { break }
             let begin = clock.now()
             do {
-                let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot, begin: begin, attempt: plan.attempt)
+                let captured = try await perform(planned.step, on: plan.unit, snapshot: snapshot, begin: begin, attempt: plan.attempt, plan: plan)
                 executed.append((planned, captured))
                 await record(&report, planned.step.action, at: begin, outcome: "done", error: nil, captured: captured)
             } catch {
@@ -154,7 +156,7 @@ public struct CorrectionExecutor: Sendable {
         for planned in plan.steps {
             let begin = clock.now()
             do {
-                _ = try await perform(planned.step, on: plan.unit, snapshot: snapshot, begin: begin)
+                _ = try await perform(planned.step, on: plan.unit, snapshot: snapshot, begin: begin, plan: plan)
                 delivered += 1
                 await record(&report, planned.step.action, at: begin, outcome: "done", error: nil)
             } catch {
@@ -208,7 +210,8 @@ public struct CorrectionExecutor: Sendable {
 
     /// Runs one step; returns the property value it replaced, for set-property. `onStepStart` is
     /// called just before the call that changes anything.
-    private func perform(_ step: PlaybookStep, on unit: String, snapshot: UnitSnapshot, begin: Double, isRollback: Bool = false, attempt: Int = 1) async throws -> UInt64? {
+    private func perform(_ step: PlaybookStep, on unit: String, snapshot: UnitSnapshot, begin: Double, isRollback: Bool = false, attempt: Int = 1,
+                         plan: CorrectionPlan? = nil) async throws -> UInt64? {
         if case .setProperty = step {} else { await onStepStart(step.action, begin, isRollback, nil) }
         switch step {
         case .restart: try await job(.restart, unit)
@@ -230,7 +233,9 @@ public struct CorrectionExecutor: Sendable {
         case .notify(.command(let argv)):
             try await CommandStep.run(argv, user: nil, timeout: 30, unit: snapshot)
         case .notify(.webhook(let url)):
-            try await CommandStep.post(to: url, unit: snapshot)
+            let notice = plan.map { WebhookNotice(plan: $0, unit: snapshot, correctionId: correctionID) }
+                ?? WebhookNotice(unit: snapshot, playbook: nil, correctionId: correctionID, outcome: "running", reason: "", severity: "info")
+            try await CommandStep.post(to: url, notice: notice)
         }
         return nil
     }

@@ -52,7 +52,9 @@ extension CorrectionService {
                 do {
                     switch step {
                     case .notify(.command(let argv)): try await CommandStep.run(argv, user: nil, timeout: 30, unit: snapshot)
-                    case .notify(.webhook(let url)): try await CommandStep.post(to: url, unit: snapshot)
+                    case .notify(.webhook(let url)):
+                        let notice = WebhookNotice(unit: snapshot, playbook: nil, correctionId: nil, outcome: "held", reason: hold.reason, severity: "page")
+                        try await CommandStep.post(to: url, notice: notice)
                     default: continue
                     }
                 } catch {

@@ -432,6 +432,7 @@ public actor CorrectionService {
             // The daemon cancels a correction only when its unit is gone: nothing is left to undo.
             executor.undoWhenInterrupted = false
             executor.dependents = { await self.dependents(of: plan.unit) }
+            executor.correctionID = id
             StepRecorder(store: store, correction: id, logger: logger, writes: writes).attach(to: &executor)
             let report = await executor.execute(plan, unit: unit.snapshot)
             var outcome = CorrectionOutcome(rawValue: report.outcome.rawValue) ?? .failed
