@@ -106,11 +106,28 @@ public struct CorrectionDecisions: Codable, Sendable, Equatable {
     }
     public var limits: Limits
 
+    public init(running: [String], verifying: [String]? = nil, escalating: [String], hold: Hold?, notCorrecting: [String: String],
+                dependencyFailures: [String: DependencyNote]?, limits: Limits) {
+        self.running = running
+        self.verifying = verifying
+        self.escalating = escalating
+        self.hold = hold
+        self.notCorrecting = notCorrecting
+        self.dependencyFailures = dependencyFailures
+        self.limits = limits
+    }
+
     /// A mass-failure hold in force.
     public struct Hold: Codable, Sendable, Equatable {
         public var units: [String]
         public var since: Double
         public var reason: String
+
+        public init(units: [String], since: Double, reason: String) {
+            self.units = units
+            self.since = since
+            self.reason = reason
+        }
     }
 
     /// The global limits in force.

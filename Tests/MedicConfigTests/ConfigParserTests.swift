@@ -80,7 +80,7 @@ struct ConfigParserTests {
     @Test("bad input names file, line, column and field", arguments: [
         ("slo:\n  objective: 100\n", "m.yaml:2:14: slo.objective: must be a percentage between 0 and 100, exclusive (e.g. 99.9), got 100.0"),
         ("slo:\n  window: soon\n", "m.yaml:2:11: slo.window: expected a duration such as 30s, 5m, 1h or 30d, got 'soon'"),
-        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of availability, corrections, health, ignore, learning, slo, store, watch"),
+        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of alerts, availability, corrections, health, http, ignore, learning, metrics, slo, store, watch"),
         ("watch: []\n", "m.yaml:1:8: watch: must name at least one unit or pattern (an empty selector never means all)"),
         ("watch: ['web service']\n", "m.yaml:1:9: watch[0]: invalid unit pattern 'web service': character ' ' cannot appear in a unit name"),
         ("health:\n  flap-restarts: 5\n  crash-loop-restarts: 2\n", "m.yaml:3:24: health.crash-loop-restarts: must be at least flap-restarts (5)"),
@@ -90,7 +90,14 @@ struct ConfigParserTests {
         ("learning:\n  floor-percent: 100\n", "m.yaml:2:18: learning.floor-percent: must be a percentage from 0 to below 100"),
         ("learning:\n  min-attempts: 0\n", "m.yaml:2:17: learning.min-attempts: expected a whole number of at least 1, got '0'"),
         ("availability:\n  degraded-is-bad: maybe\n", "m.yaml:2:20: availability.degraded-is-bad: expected true or false"),
-        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of availability, corrections, health, ignore, learning, slo, store, watch"),
+        ("http:\n  listen: 'localhost:99999'\n", "m.yaml:2:11: http.listen: expected HOST:PORT with a port from 1 to 65535, a bare port, or a unix socket path; got 'localhost:99999'"),
+        ("http:\n  listen: unix:run/medic.sock\n", "m.yaml:2:11: http.listen: a unix socket needs an absolute path, e.g. unix:/run/medic/http.sock"),
+        ("metrics:\n  textfile: medic.prom\n", "m.yaml:2:13: metrics.textfile: must be an absolute path (node_exporter's --collector.textfile.directory and a name ending in .prom)"),
+        ("metrics:\n  textfile: /var/lib/node_exporter/medic.txt\n", "m.yaml:2:13: metrics.textfile: must end in .prom: node_exporter's textfile collector reads only such files"),
+        ("alerts:\n  alertmanager: ftp://am:9093\n", "m.yaml:2:17: alerts.alertmanager: expected an http:// or https:// URL of an Alertmanager, e.g. http://127.0.0.1:9093; got 'ftp://am:9093'"),
+        ("alerts:\n  alertmanager: []\n", "m.yaml:2:17: alerts.alertmanager: must name at least one Alertmanager URL"),
+        ("alerts:\n  alertmanager: http://am:9093\n  resend: 10m\n", "m.yaml:3:11: alerts.resend: must be from 1s to below 5m (Alertmanager ends an alert not re-sent within its resolve_timeout, 5m by default)"),
+        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of alerts, availability, corrections, health, http, ignore, learning, metrics, slo, store, watch"),
     ])
     func errors(text: String, message: String) {
         #expect(throws: ConfigError.self) { try ConfigParser.parse(text, file: "m.yaml") }
@@ -99,6 +106,43 @@ struct ConfigParserTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+
+    @Test("metrics and alert delivery are read; all off by default")
+    func export() throws {
+        #expect(MedicConfiguration().export == ExportSettings())
+        #expect(!MedicConfiguration().export.exportsMetrics)
+        let config = try ConfigParser.parse("""
+            http: {listen: "[::1]:9797"}
+            metrics: {textfile: /var/lib/node_exporter/textfile_collector/medic.prom, interval: 30s}
+            alerts:
+              alertmanager: ["http://am-1:9093/", "https://am-2.example:9093"]
+              resend: 2m
+              host: web-7
+            """, file: "m.yaml")
+        #expect(config.export.listen == .tcp(host: "::1", port: 9797))
+        #expect(config.export.textfile == "/var/lib/node_exporter/textfile_collector/medic.prom")
+        #expect(config.export.textfileInterval == 30)
+        #expect(config.export.alerts == AlertSettings(alertmanagers: ["http://am-1:9093", "https://am-2.example:9093"], resend: 120, host: "web-7"))
+    }
+
+    @Test("listen addresses", arguments: [
+        ("127.0.0.1:9797", ListenAddress.tcp(host: "127.0.0.1", port: 9797), true),
+        ("9797", .tcp(host: "127.0.0.1", port: 9797), true),
+        ("0.0.0.0:9797", .tcp(host: "0.0.0.0", port: 9797), false),
+        ("[::1]:9797", .tcp(host: "::1", port: 9797), true),
+        ("/run/medic/http.sock", .unix(path: "/run/medic/http.sock"), true),
+        ("unix:/run/medic/http.sock", .unix(path: "/run/medic/http.sock"), true),
+    ])
+    func listen(text: String, address: ListenAddress, local: Bool) throws {
+        let parsed = try ListenAddress.parse(text).get()
+        #expect(parsed == address)
+        #expect(parsed.isLocal == local)
+    }
+
+    @Test("bad listen addresses", arguments: ["", "host:", ":0", "a b:80", "[::1]9797", "127.0.0.1:70000", "unix:relative"])
+    func badListen(text: String) {
+        #expect(throws: ListenAddress.Problem.self) { try ListenAddress.parse(text).get() }
     }
 
     @Test("a YAML syntax error names its line")

@@ -63,6 +63,14 @@ public struct CorrectionFacts: Sendable, Equatable {
         public var outcome: CorrectionOutcome
         public var detail: String?
         public var at: Double
+
+        public init(id: Int64, playbook: String, outcome: CorrectionOutcome, detail: String?, at: Double) {
+            self.id = id
+            self.playbook = playbook
+            self.outcome = outcome
+            self.detail = detail
+            self.at = at
+        }
     }
 
     /// A playbook quarantined for a unit since `since`.
@@ -70,5 +78,11 @@ public struct CorrectionFacts: Sendable, Equatable {
         public var unit: String
         public var playbook: String
         public var since: Double
+
+        public init(unit: String, playbook: String, since: Double) {
+            self.unit = unit
+            self.playbook = playbook
+            self.since = since
+        }
     }
 }
