@@ -44,12 +44,16 @@ struct ReloadService: Service {
         let now = Date().timeIntervalSince1970
         switch load() {
         case .success(let (new, playbooks)):
+            let exportChanged = configuration.current.export != new.export
             let restarted = configuration.replace(with: new)
             await corrections.reconfigure(playbooks: playbooks, protection: new.protection, limits: new.limits, learning: new.learning)
             await corrections.useSLO(SLOQuery(store: store, configuration: new))
             await supervisor.reloadRefused(nil)
             try? await store.recordReload(error: nil, at: now)
             logger.notice("reloaded the configuration and \(playbooks.count) playbooks\(restarted ? "; watching anew" : "")")
+            if exportChanged {
+                logger.warning("http, metrics and alerts settings changed: they take effect when medic run restarts (systemctl restart medic)")
+            }
         case .failure(let refusal):
             for problem in refusal.problems { logger.error("\(problem)") }
             await supervisor.reloadRefused(refusal.summary)

@@ -42,6 +42,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("faults"), help: "Instead of the benchmark, run the realistic fault suite (shipped playbooks, default configuration), then the same faults in dry-run.")
     var faultSuite = false
 
+    @Flag(name: .customLong("scrape-only"), help: "Measure only the cost of a Prometheus scrape of medic run at each unit count.")
+    var scrapeOnly = false
+
     @Option(name: .customLong("playbooks"), help: "The playbooks for --faults (default: the repository's Playbooks).")
     var playbooks: String?
 
@@ -49,6 +52,7 @@ struct BenchCommand: AsyncParsableCommand {
         var machine: [String: String]
         var detection: [DetectionBench.Result] = []
         var startup: [StartupFigures] = []
+        var scrape: [ScrapeBench.Result] = []
         var flapping: FlapBench.Result?
         var sloQuery: SLOQueryBench.Result?
         var correction: CorrectionBench.Result?
@@ -104,6 +108,15 @@ struct BenchCommand: AsyncParsableCommand {
             try await units.create(names, command: ["/bin/sleep", "infinity"])
             try await units.waitForNoJobs()
             say("\(count) units created and started in \(String(format: "%.1f", Date().timeIntervalSince(created))) s")
+            let scrape = try await ScrapeBench(binary: binary, sandbox: sandbox, pattern: "lat\(count)-*.service", units: count).run()
+            report.scrape.append(scrape)
+            say(String(format: "scrape of /metrics at %d units (%d series, %.0f KiB): %.1f ms of medic's CPU per scrape; wall %@",
+                       count, scrape.series, scrape.bodyKiB, scrape.cpuMillisecondsPerScrape, scrape.wall.text))
+            if scrapeOnly {
+                await units.stop(names)
+                _ = try? sandbox.systemctl("reset-failed")
+                continue
+            }
             let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: "startup-\(count)", config: "watch: ['lat\(count)-*.service']\n")
             try await Task.sleep(for: .seconds(3))
             let startup = StartupFigures(units: count, secondsToReady: daemon.secondsToReady, residentMiB: ProcessFigures.residentMiB(daemon.child.pid),
@@ -118,6 +131,12 @@ struct BenchCommand: AsyncParsableCommand {
             _ = try? sandbox.systemctl("reset-failed")
         }
 
+        if scrapeOnly {
+            say("")
+            for line in Self.table(report) { say(line) }
+            try write(report)
+            return
+        }
         let flap = try await FlapBench(sandbox: sandbox, bus: bus, binary: binary, units: flapping, seconds: flapSeconds).run()
         report.flapping = flap
         say(String(format: "flapping: %d units, %.0f signals/s, %.0f stored changes/s; medic %.1f%% CPU, %.1f µs per signal, %.1f µs per stored change",
@@ -173,6 +192,9 @@ struct BenchCommand: AsyncParsableCommand {
         for s in r.startup {
             lines.append("| RSS (anonymous part) of medic run at \(s.units) units | \(f(s.residentMiB)) (\(f(s.anonymousMiB))) MiB | ≤ 30 MB at 3000 |")
             lines.append("| start-up to READY at \(s.units) units | \(f(s.secondsToReady, 3)) s | ≤ 0.5 s at 3000 |")
+        }
+        for scrape in r.scrape {
+            lines.append("| CPU per scrape of /metrics at \(scrape.units) units (\(scrape.series) series, \(f(scrape.bodyKiB, 0)) KiB) | \(f(scrape.cpuMillisecondsPerScrape)) ms (wall p50 \(f(scrape.wall.p50)) ms) | ≤ 20 ms at 3000 |")
         }
         if let slo = r.sloQuery {
             lines.append("| medic slo over 30 days × \(slo.units) units | \(f(slo.medianSeconds, 3)) s | ≤ 1 s |")
