@@ -3,11 +3,21 @@ import Foundation
 import MedicCore
 import MedicEngine
 
-/// `medic slo`: every unit's availability SLO from the stored history, worst first.
+/// `medic slo`: every unit's availability SLO from the stored history, worst first (and `export`).
 struct SloCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slo",
-        abstract: "Show SLIs, error budgets and burn rates (exit 3 when any budget is breached or exhausted)."
+        abstract: "Show SLIs, error budgets and burn rates (exit 3 when any budget is breached or exhausted).",
+        subcommands: [SloReportCommand.self, SloExportCommand.self],
+        defaultSubcommand: SloReportCommand.self
+    )
+}
+
+/// `medic slo [report]`: the figures.
+struct SloReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Show SLIs, error budgets and burn rates (the default; exit 3 when any budget is breached or exhausted)."
     )
 
     @OptionGroup var state: StateOptions

@@ -83,7 +83,11 @@ struct MetricsTests {
                 #expect(exported.map { abs($0 - rate) < 1e-9 } == true, "\(unit) \(window): \(String(describing: exported)) vs \(rate)")
             }
         }
-        #expect(try #require(document.unit(flaky)).badSeconds > 1.5)
+        // The counters are kept from the same observations as the timeline: the same bad time.
+        let flakyReport = try #require(document.unit(flaky))
+        #expect(flakyReport.badSeconds > 1.5)
+        let badCounted = try #require(metrics.value("medic_unit_bad_seconds_total", ["unit": flaky]))
+        #expect(abs(badCounted - flakyReport.badSeconds) < 0.01, "counter \(badCounted) vs slo \(flakyReport.badSeconds)")
         #expect(metrics.value("medic_watched_units") == 2)
         #expect(metrics.value("medic_up") == 1)
         #expect(metrics.value("medic_build_info") == 1)
