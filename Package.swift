@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "MedicBench",
             dependencies: [
-                "MedicCore", "MedicConfig", "MedicEngine", "MedicStore", "SystemdBus", "SystemdSandbox", "MedicTestSupport",
+                "MedicCore", "MedicConfig", "MedicEngine", "MedicHTTP", "MedicStore", "SystemdBus", "SystemdSandbox", "MedicTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

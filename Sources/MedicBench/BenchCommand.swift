@@ -42,6 +42,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("faults"), help: "Instead of the benchmark, run the realistic fault suite (shipped playbooks, default configuration), then the same faults in dry-run.")
     var faultSuite = false
 
+    @Flag(name: .customLong("render-only"), help: "Measure only the in-process cost of rendering /metrics at each unit count (no systemd needed).")
+    var renderOnly = false
+
     @Flag(name: .customLong("scrape-only"), help: "Measure only the cost of a Prometheus scrape of medic run at each unit count.")
     var scrapeOnly = false
 
@@ -72,6 +75,13 @@ struct BenchCommand: AsyncParsableCommand {
             say(String(format: "fuzz: %d cases (seed %llu): 0 crashes, %d over 5 s; slowest %.3f s (%@), p99 %.3f s; peak memory %.1f MiB (%@); %d refusals, %d accepted",
                        fuzz.cases, fuzz.seed, fuzz.hangsOver5s, fuzz.slowestSeconds, fuzz.slowestKind, fuzz.p99Seconds, fuzz.peakMiB, fuzz.peakKind, fuzz.refused, fuzz.accepted))
             say("time by kind: " + fuzz.secondsByKind.sorted { $0.value > $1.value }.map { String(format: "%@ %.1f s", $0.key, $0.value) }.joined(separator: ", "))
+            return
+        }
+        if renderOnly {
+            for count in counts {
+                let (milliseconds, bytes) = await RenderBench.run(units: count)
+                say(String(format: "rendering /metrics for %d units in process: %.1f ms, %.0f KiB", count, milliseconds, Double(bytes) / 1024))
+            }
             return
         }
         let beside = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).deletingLastPathComponent().appendingPathComponent("medic").path

@@ -22,9 +22,18 @@ struct TransientUnits {
     /// Waits until the manager has no jobs queued: the start jobs are done and the manager is idle,
     /// so that what is measured next does not queue behind them.
     func waitForNoJobs() async throws {
+        var timeouts = 0
         while true {
-            let jobs = try await bus.call(destination: "org.freedesktop.systemd1", path: "/org/freedesktop/systemd1",
+            var jobs: [BusValue] = []
+            do {
+                jobs = try await bus.call(destination: "org.freedesktop.systemd1", path: "/org/freedesktop/systemd1",
                                           interface: "org.freedesktop.systemd1.Manager", member: "ListJobs")
+            } catch {
+                // A manager starting thousands of units may not answer within the bus's 25 s: ask again.
+                guard "\(error)".contains("timed out"), timeouts < 10 else { throw error }
+                timeouts += 1
+                continue
+            }
             if jobs.first?.array?.isEmpty ?? true { return }
             try await Task.sleep(for: .milliseconds(50))
         }

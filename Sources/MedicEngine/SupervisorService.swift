@@ -214,10 +214,16 @@ public struct SupervisorService: Service {
     /// availability counters and last SLO figures, and the correction service's decisions.
     public func figures() async -> DaemonFigures {
         let configuration = self.configuration.current
+        // The watched set is matched once; SLO reports and counters only hold units that were watched
+        // when they were made, so a reload that narrowed the set is applied by membership.
         var units: [String: UnitFigures] = [:]
-        for (name, health) in await status.units where configuration.watches(name) { units[name, default: UnitFigures()].health = health }
-        for (name, totals) in await recorder.availabilityTotals() { units[name, default: UnitFigures()].totals = totals }
-        for (name, report) in await monitor.reports where configuration.watches(name) { units[name, default: UnitFigures()].slo = report }
+        for (name, health) in await status.units where configuration.watches(name) { units[name] = UnitFigures(health: health) }
+        for (name, totals) in await recorder.availabilityTotals() where units[name] != nil || configuration.watches(name) {
+            units[name, default: UnitFigures()].totals = totals
+        }
+        for (name, report) in await monitor.reports where units[name] != nil || configuration.watches(name) {
+            units[name, default: UnitFigures()].slo = report
+        }
         return DaemonFigures(
             now: clock.now(), startedAt: startedAt, heartbeat: await status.heartbeat, units: units, watching: await status.watching,
             sloEvaluatedAt: await monitor.evaluatedAt, decisions: await corrections?.decisions(), corrections: await corrections?.facts()

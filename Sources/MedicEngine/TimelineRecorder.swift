@@ -33,11 +33,12 @@ public actor TimelineRecorder {
         counters = AvailabilityCounters(since: clock.now())
     }
 
-    /// Each watched unit's cumulative good, bad, excluded and unknown seconds since Medic started.
+    /// Each counted unit's cumulative good, bad, excluded and unknown seconds since Medic started.
     public func availabilityTotals() -> [String: TimeTotals] {
         let now = clock.now(), policy = availability()
         var totals: [String: TimeTotals] = [:]
-        for unit in counters.units where accepts(unit) { totals[unit] = counters.totals(of: unit, at: now, policy: policy) }
+        // Only units that were accepted are counted; `figures()` applies a reload's narrower watch set.
+        for unit in counters.units { totals[unit] = counters.totals(of: unit, at: now, policy: policy) }
         return totals
     }
 

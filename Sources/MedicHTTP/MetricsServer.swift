@@ -28,7 +28,7 @@ public struct MetricsServer: Service {
         let router = Router()
         let exposition = self.exposition, figures = self.figures
         router.get("/metrics") { _, _ -> Response in
-            let body = await exposition.render(await figures())
+            let body = exposition.render(await figures())
             return Response(status: .ok, headers: [.contentType: Self.contentType, .cacheControl: "no-store"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }

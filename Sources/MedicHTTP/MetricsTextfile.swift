@@ -33,7 +33,7 @@ public struct MetricsTextfile: Service {
 
     /// Writes once; returns the problem, if any (said only when it differs from the last one).
     private func write(up: Bool, lastProblem: String?) async -> String? {
-        let text = await exposition.render(await figures(), up: up)
+        let text = exposition.render(await figures(), up: up)
         do {
             try Self.replace(path, with: Data(text))
             if lastProblem != nil { logger.notice("writing the metrics textfile \(path) works again") }

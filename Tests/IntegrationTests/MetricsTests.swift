@@ -77,7 +77,6 @@ struct MetricsTests {
             #expect(metrics.value("medic_slo_error_budget_remaining_ratio", ["unit": unit]).map { abs($0 - report.remainingPercent / 100) < 1e-9 } == true,
                     "\(unit): remaining \(String(describing: metrics.value("medic_slo_error_budget_remaining_ratio", ["unit": unit]))) vs slo \(report.remainingPercent)")
             #expect(metrics.value("medic_slo_alert_level", ["unit": unit]) == Double(report.alertLevel.dropFirst()))
-            #expect(metrics.value("medic_slo_budget_state", ["unit": unit, "state": report.state]) == 1)
             for (window, rate) in report.burnRates {
                 let exported = metrics.value("medic_slo_burn_rate", ["unit": unit, "window": window])
                 #expect(exported.map { abs($0 - rate) < 1e-9 } == true, "\(unit) \(window): \(String(describing: exported)) vs \(rate)")

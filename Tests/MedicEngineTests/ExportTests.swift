@@ -39,7 +39,7 @@ struct ExportTests {
     func series() async {
         let exposition = MetricsExposition()
         var web = UnitFigures(health: unit("web.service", .failed, restarts: 3), totals: TimeTotals(good: 50, bad: 10), slo: report(.breached))
-        var text = MetricsText(String(decoding: await exposition.render(figures(["web.service": web])), as: UTF8.self))
+        var text = MetricsText(String(decoding: exposition.render(figures(["web.service": web])), as: UTF8.self))
         #expect(text.value("medic_unit_health", ["unit": "web.service", "health": "failed"]) == 1)
         #expect(text.samples.filter { $0.name == "medic_unit_health" }.count == Health.allCases.count)
         #expect(text.value("medic_unit_bad_seconds_total", ["unit": "web.service"]) == 10)
@@ -47,20 +47,29 @@ struct ExportTests {
         #expect(text.value("medic_slo_burn_rate", ["unit": "web.service", "window": "5m"]).map { abs($0 - 1000) < 1e-6 } == true)
         #expect(text.value("medic_slo_alert_level", ["unit": "web.service"]) == 1)
         #expect(text.value("medic_slo_error_budget_remaining_ratio", ["unit": "web.service"]).map { abs($0 - (2592 - 600) / 2592) < 1e-9 } == true)
-        #expect(text.value("medic_slo_budget_state", ["unit": "web.service", "state": "breached"]) == 1)
         #expect(text.value("medic_up") == 1)
 
         // systemd reset NRestarts (a manual start): the counter starts over rather than going down silently.
         web.totals = TimeTotals(good: 80, bad: 10)
         web.health = unit("web.service", .healthy, restarts: 1)
-        text = MetricsText(String(decoding: await exposition.render(figures(["web.service": web])), as: UTF8.self))
+        text = MetricsText(String(decoding: exposition.render(figures(["web.service": web])), as: UTF8.self))
         #expect(text.value("medic_unit_good_seconds_total", ["unit": "web.service"]) == 80)
         #expect(text.value("medic_unit_restarts_total", ["unit": "web.service"]) == 1)
         #expect(text.value("medic_unit_health", ["unit": "web.service", "health": "healthy"]) == 1)
 
-        text = MetricsText(String(decoding: await exposition.render(figures([:]), up: false), as: UTF8.self))
+        text = MetricsText(String(decoding: exposition.render(figures([:]), up: false), as: UTF8.self))
         #expect(!text.samples.contains { $0.labels["unit"] == "web.service" })
         #expect(text.value("medic_up") == 0)
+    }
+
+    @Test("unit names are escaped as label values (systemd's \\x2d), and the text parses as Prometheus reads it")
+    func escaping() throws {
+        let name = #"dev-disk-by\x2duuid-1.device"#
+        let body = String(decoding: MetricsExposition().render(figures([name: UnitFigures(health: unit(name, .healthy))])), as: UTF8.self)
+        #expect(body.contains(#"medic_unit_health{unit="dev-disk-by\\x2duuid-1.device",health="healthy"} 1"#), "\(body)")
+        // Every family is declared once, before its samples.
+        let types = body.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map { $0.split(separator: " ")[2] }
+        #expect(Set(types).count == types.count)
     }
 
     @Test("holds are counted by kind")
@@ -68,7 +77,7 @@ struct ExportTests {
         let decisions = CorrectionDecisions(running: [], escalating: [], hold: .init(units: ["a.service", "b.service", "c.service"], since: 1, reason: "3 failed together"),
                                             notCorrecting: ["a.service": "held", "b.service": "held", "c.service": "held", "d.service": "no playbook"],
                                             dependencyFailures: nil, limits: .init(CorrectionLimits()))
-        let text = MetricsText(String(decoding: await MetricsExposition().render(figures([:], decisions: decisions)), as: UTF8.self))
+        let text = MetricsText(String(decoding: MetricsExposition().render(figures([:], decisions: decisions)), as: UTF8.self))
         #expect(text.value("medic_holds", ["reason": "mass-failure"]) == 3)
         #expect(text.value("medic_holds", ["reason": "not-correcting"]) == 4)
         #expect(text.value("medic_holds", ["reason": "quarantined"]) == 0)

@@ -22,7 +22,21 @@ public struct AvailabilityPolicy: Sendable, Equatable, Codable {
         self.activatingGrace = activatingGrace
     }
 
-    /// The availability of a unit in this state; an activation's grace is applied by the timeline.
+    /// Classifies the stretch [start, end) that `observation` holds for (it began at `observation.time`):
+    /// one or two pieces, since a start that takes longer than its grace turns bad once the grace is over.
+    public func classify(_ observation: StateObservation, from start: Double, to end: Double, _ piece: (Double, Double, Availability) -> Void) {
+        guard end > start else { return }
+        let availability = self.availability(of: observation)
+        guard availability == .good, observation.activeState == "activating", let grace = activatingGrace else {
+            piece(start, end, availability)
+            return
+        }
+        let graceEnds = observation.time + grace
+        if start < graceEnds { piece(start, min(end, graceEnds), .good) }
+        if end > graceEnds { piece(max(start, graceEnds), end, .bad) }
+    }
+
+    /// The availability of a unit in this state; an activation's grace is applied by `classify`.
     public func availability(of observation: StateObservation) -> Availability {
         if observation.isGap { return .unknown }
         if observation.health == .failed { return .bad }

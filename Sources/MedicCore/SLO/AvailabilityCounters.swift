@@ -3,7 +3,7 @@
 /// an SLI over any window (`increase(bad[1h]) / increase(good[1h] + bad[1h])`).
 ///
 /// Fed with the same observations as the stored timeline and classified by the same rules
-/// (`AvailabilityTimeline`, including an activation's grace), so that the counters and `medic slo`
+/// (`AvailabilityPolicy.classify`, including an activation's grace), so that the counters and `medic slo`
 /// agree on what was good and bad. Time before counting began, or before an observation already
 /// accounted for, is never counted again: the counters only grow.
 public struct AvailabilityCounters: Sendable {
@@ -61,8 +61,9 @@ public struct AvailabilityCounters: Sendable {
 
     /// The seconds of one observation's stretch that fall within [from, to), classified as the timeline does.
     private static func totals(of observation: StateObservation, from: Double, to: Double, policy: AvailabilityPolicy) -> TimeTotals {
-        guard to > from else { return TimeTotals() }
-        return AvailabilityTimeline(observations: [observation], knownUntil: to, policy: policy).totals(from: from, to: to)
+        var totals = TimeTotals()
+        policy.classify(observation, from: from, to: to) { start, end, availability in totals.add(end - start, as: availability) }
+        return totals
     }
 }
 

@@ -28,14 +28,7 @@ public struct AvailabilityTimeline: Sendable {
             let start = observation.time
             let next = index + 1 < sorted.count ? sorted[index + 1].time : .infinity
             let end = min(next, max(knownUntil, start))
-            let availability = policy.availability(of: observation)
-            // A start that takes longer than its grace turns bad once the grace is over.
-            if availability == .good, observation.activeState == "activating", let grace = policy.activatingGrace {
-                append(start, min(end, start + grace), .good)
-                append(start + grace, end, .bad)
-            } else {
-                append(start, end, availability)
-            }
+            policy.classify(observation, from: start, to: end, append)
             if next.isInfinite || next > knownUntil {
                 append(max(knownUntil, start), next, .unknown)
             }
