@@ -96,8 +96,13 @@ struct CrashSafetyTests {
         #expect(final.stop() == 0)
 
         // Everything changed was put back, and everything is closed.
-        for unit in failing { #expect(try sandbox.systemctl("show", "-P", "MemoryMax", unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "268435456") }
         let corrections = try await store.corrections(limit: 100_000)
+        for unit in failing {
+            let value = try sandbox.systemctl("show", "-P", "MemoryMax", unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            let last = corrections.filter { $0.unit == unit }.max { $0.id < $1.id }
+            let steps = try await last.map { try await store.steps(of: $0.id).map { "\($0.action): \($0.outcome)\($0.error.map { " (\($0))" } ?? "")" } } ?? []
+            #expect(value == "268435456", "\(unit): MemoryMax \(value); its last correction #\(last?.id ?? 0) \(last?.state ?? "-") (\(last?.verification ?? "")): \(steps)")
+        }
         #expect(corrections.allSatisfy { !$0.isOpen })
         #expect(try await store.integrityCheck() == ["ok"])
 
