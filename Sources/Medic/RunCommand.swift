@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         let alerts = settings.alerts
         if !alerts.alertmanagers.isEmpty {
             logger.notice("sending alerts to \(alerts.alertmanagers.joined(separator: ", ")) (re-sent every \(Int(alerts.resend)) s while active)")
-            services.append(AlertSender(settings: alerts.alertmanagers, resend: alerts.resend, host: alerts.host, logger: logger, figures: figures))
+            services.append(AlertSender(alertmanagers: alerts.alertmanagers, resend: alerts.resend, host: alerts.host, logger: logger, figures: figures))
         }
         return services
     }

@@ -51,9 +51,11 @@ public struct MetricsTextfile: Service {
         let name = (path as NSString).lastPathComponent
         // node_exporter ignores files not ending in .prom, so the temporary one is never read half written.
         let temporary = "\(directory)/.\(name).\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o644]) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
             throw TextfileError(description: "cannot create \(temporary): \(String(cString: strerror(errno)))")
         }
+        // node_exporter reads it as another user, whatever Medic's umask (0077 in its unit).
+        chmod(temporary, 0o644)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)

@@ -100,7 +100,10 @@ struct CrashSafetyTests {
         for unit in failing {
             let value = try sandbox.systemctl("show", "-P", "MemoryMax", unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
             let last = corrections.filter { $0.unit == unit }.max { $0.id < $1.id }
-            let steps = try await last.map { try await store.steps(of: $0.id).map { "\($0.action): \($0.outcome)\($0.error.map { " (\($0))" } ?? "")" } } ?? []
+            var steps: [String] = []
+            if let last {
+                steps = try await store.steps(of: last.id).map { "\($0.action): \($0.outcome)\($0.error.map { " (\($0))" } ?? "")" }
+            }
             #expect(value == "268435456", "\(unit): MemoryMax \(value); its last correction #\(last?.id ?? 0) \(last?.state ?? "-") (\(last?.verification ?? "")): \(steps)")
         }
         #expect(corrections.allSatisfy { !$0.isOpen })

@@ -40,7 +40,8 @@ struct MetricsTests {
               burn-rate-alerts:
                 - {severity: page, long: 1m, short: 10s, threshold: 2}
             """)
-        let daemon = try DaemonProcess(in: sandbox, config: config, stateDirectory: state)
+        // With the hardened unit's umask: the textfile must still be readable by node_exporter.
+        let daemon = try DaemonProcess(in: sandbox, config: config, stateDirectory: state, launcher: ["/bin/sh", "-c", "umask 077; exec \"$@\"", "sh"])
         #expect(await daemon.awaitLog("serving metrics on http://127.0.0.1:\(port)/metrics") != nil)
 
         kill(try sandbox.mainPID(of: flaky), SIGKILL)
@@ -99,6 +100,8 @@ struct MetricsTests {
             return (file.value("medic_slo_last_evaluation_timestamp_seconds") ?? 0) >= evaluatedAt
         })
         #expect(file.value("medic_unit_health", ["unit": flaky, "health": "healthy"]) == 1)
+        let mode = (try FileManager.default.attributesOfItem(atPath: textfile)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o644, "textfile mode \(String(mode ?? 0, radix: 8))")
         #expect(file.value("medic_slo_objective_ratio", ["unit": flaky]) == 0.9)
         #expect(daemon.stop() == 0)
         let last = MetricsText(try String(contentsOfFile: textfile, encoding: .utf8))

@@ -20,7 +20,7 @@ public struct AlertSender: Service {
     public var logger: Logger
     public var clock: WallClock = .system
 
-    public init(settings alertmanagers: [String], resend: Double, host: String?, logger: Logger, figures: @escaping @Sendable () async -> DaemonFigures) {
+    public init(alertmanagers: [String], resend: Double, host: String?, logger: Logger, figures: @escaping @Sendable () async -> DaemonFigures) {
         self.alertmanagers = alertmanagers
         self.resend = resend
         self.host = host ?? ProcessInfo.processInfo.hostName
