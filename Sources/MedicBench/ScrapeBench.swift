@@ -19,7 +19,7 @@ struct ScrapeBench {
     var sandbox: SystemdSandbox
     var pattern: String
     var units: Int
-    var scrapes = 50
+    var scrapes = 100
 
     func run() async throws -> Result {
         let port = try freePort()
@@ -34,8 +34,9 @@ struct ScrapeBench {
             return MetricsText(body).samples.filter { $0.name == "medic_slo_objective_ratio" }.count >= units
         }
         let pid = daemon.child.pid
+        // Over two SLO evaluations (every 5 s), which also fall among the scrapes.
         let idleFrom = ProcessFigures.cpuSeconds(pid) ?? 0, idleStart = Date()
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(for: .seconds(10))
         let idleRate = ((ProcessFigures.cpuSeconds(pid) ?? 0) - idleFrom) / Date().timeIntervalSince(idleStart)
         let cpuBefore = ProcessFigures.cpuSeconds(pid) ?? 0, started = Date()
         var wall: [Double] = []

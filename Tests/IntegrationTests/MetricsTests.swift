@@ -110,6 +110,30 @@ struct MetricsTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test("/metrics on a unix socket (a stale socket left at the path does not stop it)")
+    func unixSocket() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let unit = uniqueUnit("metrics-socket")
+        try sandbox.runService(unit, ["/bin/sleep", "infinity"])
+        let socket = sandbox.runtimeDirectory + "/medic-http.sock"
+        // What a killed Medic leaves behind: a socket nobody listens on.
+        let stale = Foundation.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in socket.utf8CString.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(stale, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        close(stale)
+        let config = try configure(sandbox, "watch: [\(unit)]\nhttp: {listen: \"unix:\(socket)\"}\n")
+        let daemon = try DaemonProcess(in: sandbox, config: config, stateDirectory: sandbox.runtimeDirectory + "/state")
+        #expect(await daemon.awaitLog("serving metrics on http://unix:\(socket)/metrics") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        let encoded = socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket
+        let answer = await HTTP.get("http+unix://\(encoded)/metrics")
+        #expect(answer?.status == 200)
+        #expect(MetricsText(answer?.body ?? "").value("medic_unit_health", ["unit": unit, "health": "healthy"]) == 1)
+        #expect(daemon.stop() == 0)
+    }
+
     @Test("a real Prometheus scrapes medic run: a killed unit shows failed with its bad seconds growing, and the shipped rules fire the fast-burn alert")
     func prometheusScrapes() async throws {
         let sandbox = try SystemdSandbox.start(name: "medic-test")

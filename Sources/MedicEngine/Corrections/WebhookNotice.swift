@@ -20,7 +20,7 @@ struct WebhookNotice: Encodable, Sendable {
     var result: String
 
     init(unit: UnitSnapshot, playbook: String?, correctionId: Int64?, outcome: String, reason: String, severity: String,
-         host: String = ProcessInfo.processInfo.hostName, now: Double = Date().timeIntervalSince1970) {
+         host: String = HostName.current, now: Double = Date().timeIntervalSince1970) {
         self.host = host
         self.unit = unit.name
         self.playbook = playbook

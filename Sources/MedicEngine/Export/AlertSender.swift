@@ -23,7 +23,7 @@ public struct AlertSender: Service {
     public init(alertmanagers: [String], resend: Double, host: String?, logger: Logger, figures: @escaping @Sendable () async -> DaemonFigures) {
         self.alertmanagers = alertmanagers
         self.resend = resend
-        self.host = host ?? ProcessInfo.processInfo.hostName
+        self.host = host ?? HostName.current
         self.figures = figures
         self.logger = logger
     }
