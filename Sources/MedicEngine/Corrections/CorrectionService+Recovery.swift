@@ -59,15 +59,12 @@ extension CorrectionService {
             // Every step is recorded as started before its call and again when it ends, in order: the
             // forward rows are a prefix of the playbook's steps. A step in flight (started, never ended)
             // may have changed the unit, so it is undone like a done one, and never issued again.
+            // An undo an earlier rollback or recovery finished is not issued again; one cut short is,
+            // when issuing it twice is harmless (see `InterruptedUndo`).
             try await store.markInterruptedSteps(of: open.id)
-            let forward = steps.filter { !$0.isRollback }
-            let changedUnit: Set<String> = ["done", "started", "interrupted"]
-            let executed = zip(playbook.steps, forward).filter { changedUnit.contains($0.1.outcome) }.map { (PlannedStep($0.0), $0.1.captured) }
-            // Undo steps an earlier rollback or recovery already issued are not issued again (they run
-            // in reverse order, one row each for the steps that have something to undo).
-            let alreadyUndone = steps.filter(\.isRollback).count
-            let undoable = executed.reversed().filter { $0.0.undo != .nothing }
-            let remaining = Array(undoable.dropFirst(alreadyUndone).reversed())
+            let rows = steps.map { InterruptedUndo.Row(action: $0.action, outcome: $0.outcome, isRollback: $0.isRollback, captured: $0.captured) }
+            let executed = InterruptedUndo.executed(playbook.steps, rows: rows)
+            let remaining = InterruptedUndo.remaining(playbook.steps, rows: rows)
             let runner = try await actionsRunner()
             let verifier = HealthVerifier(address: address, clock: clock, logger: logger)
             var executor = CorrectionExecutor(actions: BusUnitActions(runner: runner), clock: clock) { _ in (false, "") }
