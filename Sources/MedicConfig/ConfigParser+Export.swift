@@ -51,7 +51,9 @@ extension ConfigParser {
             guard let url = URLComponents(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host?.isEmpty == false else {
                 throw entry.error("expected an http:// or https:// URL of an Alertmanager, e.g. http://127.0.0.1:9093; got '\(text)'")
             }
-            urls.append(text.hasSuffix("/") ? String(text.dropLast()) : text)
+            let base = text.hasSuffix("/") ? String(text.dropLast()) : text
+            guard !urls.contains(base) else { throw entry.error("\(base) is listed twice") }
+            urls.append(base)
         }
         return urls
     }

@@ -95,6 +95,7 @@ struct ConfigParserTests {
         ("metrics:\n  textfile: medic.prom\n", "m.yaml:2:13: metrics.textfile: must be an absolute path (node_exporter's --collector.textfile.directory and a name ending in .prom)"),
         ("metrics:\n  textfile: /var/lib/node_exporter/medic.txt\n", "m.yaml:2:13: metrics.textfile: must end in .prom: node_exporter's textfile collector reads only such files"),
         ("alerts:\n  alertmanager: ftp://am:9093\n", "m.yaml:2:17: alerts.alertmanager: expected an http:// or https:// URL of an Alertmanager, e.g. http://127.0.0.1:9093; got 'ftp://am:9093'"),
+        ("alerts:\n  alertmanager: [http://am:9093, 'http://am:9093/']\n", "m.yaml:2:34: alerts.alertmanager[1]: http://am:9093 is listed twice"),
         ("alerts:\n  alertmanager: []\n", "m.yaml:2:17: alerts.alertmanager: must name at least one Alertmanager URL"),
         ("alerts:\n  alertmanager: http://am:9093\n  resend: 10m\n", "m.yaml:3:11: alerts.resend: must be from 1s to below 5m (Alertmanager ends an alert not re-sent within its resolve_timeout, 5m by default)"),
         ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of alerts, availability, corrections, health, http, ignore, learning, metrics, slo, store, watch"),

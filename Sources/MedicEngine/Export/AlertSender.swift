@@ -30,7 +30,7 @@ public struct AlertSender: Service {
 
     public func run() async throws {
         var book = AlertBook(resendEvery: resend)
-        var deliveries = Dictionary(uniqueKeysWithValues: alertmanagers.map { ($0, AlertDelivery()) })
+        var deliveries = Dictionary(alertmanagers.map { ($0, AlertDelivery()) }, uniquingKeysWith: { first, _ in first })
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let outgoing = book.update(AlertConditions.from(await figures(), host: host), now: clock.now())
             await send(outgoing, through: &deliveries)
