@@ -197,11 +197,13 @@ struct HealJournalTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "name: config-fix\npriority: 10\nmatch: {journal: \"cannot open /etc/.*\\\\.conf\"}\nsteps: [restart]\n".write(toFile: directory + "/a.yaml", atomically: true, encoding: .utf8)
         try "name: generic\nsteps: [restart]\n".write(toFile: directory + "/b.yaml", atomically: true, encoding: .utf8)
-        // journald files the unit's output asynchronously: wait, boundedly, until it can be read.
-        for _ in 0..<100 {
+        // journald files the unit's output asynchronously, slowly on a loaded machine: wait, boundedly,
+        // until it can be read.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
             let logs = try MedicBinary.run(["logs", "--directory", sandbox.journalDirectory, name])
             if logs.standardOutput.contains("cannot open") { break }
-            usleep(50_000)
+            usleep(100_000)
         }
         func plan(_ extra: [String]) throws -> String {
             try MedicBinary.run(["heal", "--dry-run", "--bus-address", sandbox.busAddress, "--state-dir", sandbox.runtimeDirectory + "/state", "--playbooks", directory] + extra + [name], in: sandbox).standardOutput
