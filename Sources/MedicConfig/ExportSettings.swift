@@ -14,9 +14,6 @@ public struct ExportSettings: Sendable, Equatable {
         self.textfile = textfile
         self.alerts = alerts
     }
-
-    /// Whether any metrics are exported (the registry is worth keeping).
-    public var exportsMetrics: Bool { listen != nil || textfile != nil }
 }
 
 /// `alerts:` in medic.yaml: where budget, correction and hold alerts are posted.

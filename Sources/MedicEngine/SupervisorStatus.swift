@@ -4,8 +4,7 @@ import MedicCore
 /// kept from the watch events as they come.
 actor SupervisorStatus {
     private var watched = 0
-    private var failed: Set<String> = []
-    /// Each watched unit's latest verdict, for the metrics.
+    /// Each watched unit's latest verdict (the failed count of STATUS=, the metrics).
     private(set) var units: [String: UnitHealth] = [:]
     /// When the last heartbeat completed.
     private(set) var heartbeat: Double?
@@ -20,10 +19,8 @@ actor SupervisorStatus {
             defer { ready = true }
             return !ready
         case .observed(let unit):
-            if unit.verdict.health == .failed { failed.insert(unit.name) } else { failed.remove(unit.name) }
             units[unit.name] = unit
         case .removed(let name):
-            failed.remove(name)
             units[name] = nil
         default:
             break
@@ -43,7 +40,8 @@ actor SupervisorStatus {
     var watching: Int { watched }
 
     func text(runningCorrections: Int, heldUnits: Int = 0) -> String {
-        var text = "watching \(watched) units, \(failed.count) failed, \(runningCorrections) correction\(runningCorrections == 1 ? "" : "s") running"
+        let failed = units.values.reduce(0) { $0 + ($1.verdict.health == .failed ? 1 : 0) }
+        var text = "watching \(watched) units, \(failed) failed, \(runningCorrections) correction\(runningCorrections == 1 ? "" : "s") running"
         if heldUnits > 0 { text += "; mass-failure hold on \(heldUnits) units" }
         if let reloadProblem { text += "; last reload refused: \(reloadProblem)" }
         return text

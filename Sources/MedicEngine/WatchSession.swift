@@ -142,7 +142,7 @@ struct WatchSession {
     /// Applies one batch: property changes are merged per unit first and classified once, so the
     /// transient states of a restart cycle inside one batch do not become transitions.
     mutating func apply(_ batch: [BusSignal]) async throws(BusError) {
-        CorrectionMetrics.busEvents.increment(by: batch.count)
+        EventMetrics.busEvents.increment(by: batch.count)
         var changed: [String: UnitSnapshot] = [:]
         var changedPaths: [String: String] = [:]
         var order: [String] = []

@@ -1,3 +1,5 @@
+import MedicCore
+
 /// Prometheus text exposition (format 0.0.4) written straight into a byte buffer: one family at a
 /// time, its `# HELP` and `# TYPE` lines, then its samples. Label values are escaped as the format
 /// asks (backslash, double quote, newline), since unit names may hold backslashes (`\x2d`).
@@ -95,7 +97,6 @@ struct ExpositionText {
     static func number(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
+        return NumberText.shortest(value)
     }
 }

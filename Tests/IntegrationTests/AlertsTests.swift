@@ -31,8 +31,10 @@ struct AlertsTests {
             guard: {cooldown: 1s, max-attempts: 10, backoff: {initial: 1s, max: 2s, reset-after: 10m}}
             """.write(toFile: playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
         let config = sandbox.runtimeDirectory + "/medic.yaml"
+        let port = try freePort()
         try """
             watch: [\(unit)]
+            http: {listen: "127.0.0.1:\(port)"}
             slo:
               objective: 90
               window: 10m
@@ -64,6 +66,11 @@ struct AlertsTests {
 
         // Healed by the playbook; once the short window has passed the budget clears and the alert ends.
         #expect(await daemon.awaitLog("of \(unit) with restart-after-a-while: recovered", timeout: 40) != nil)
+        // The correction is counted, with its duration (the playbook waits 8 s before its restart).
+        let metrics = MetricsText(await HTTP.get("http://127.0.0.1:\(port)/metrics")?.body ?? "")
+        #expect(metrics.value("medic_corrections_total", ["playbook": "restart-after-a-while", "outcome": "recovered"]) == 1)
+        #expect(metrics.value("medic_correction_duration_seconds_count", ["playbook": "restart-after-a-while"]) == 1)
+        #expect((metrics.value("medic_correction_duration_seconds_sum", ["playbook": "restart-after-a-while"]) ?? 0) >= 8)
         #expect(await daemon.awaitLog(unit, "error budget breached -> ok", timeout: 30) != nil)
         #expect(await eventually(10) { await alerts(alertmanager, unit: unit).allSatisfy { ($0["status"] as? [String: Any])?["state"] as? String != "active" } })
 

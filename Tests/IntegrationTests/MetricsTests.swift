@@ -106,8 +106,39 @@ struct MetricsTests {
         #expect(daemon.stop() == 0)
         let last = MetricsText(try String(contentsOfFile: textfile, encoding: .utf8))
         #expect(last.value("medic_up") == 0)
+        // The same units' SLOs as a specification for an SLO tool.
+        let export = try MedicBinary.run(["slo", "export", "--format", "openslo", "--config", config, "--state-dir", state])
+        #expect(export.status == 0, "\(export.standardError)")
+        #expect(export.standardOutput.components(separatedBy: "kind: SLO").count == 3)
+        #expect(export.standardOutput.contains("query: medic_unit_good_seconds_total{job=\"medic\",unit=\"\(flaky)\"}"), "\(export.standardOutput)")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: sandbox.runtimeDirectory).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
+    }
+
+    @Test("an address already in use is said once and retried; supervision goes on")
+    func addressInUse() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let unit = uniqueUnit("metrics-busy-port")
+        try sandbox.runService(unit, ["/bin/sleep", "infinity"])
+        // Another program holds the port.
+        let port = try freePort()
+        let holder = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(bound == 0 && listen(holder, 1) == 0)
+        let config = try configure(sandbox, "watch: [\(unit)]\nhttp: {listen: \"127.0.0.1:\(port)\"}\n")
+        let daemon = try DaemonProcess(in: sandbox, config: config, stateDirectory: sandbox.runtimeDirectory + "/state")
+        #expect(await daemon.awaitLog("cannot serve metrics on 127.0.0.1:\(port)") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        kill(try sandbox.mainPID(of: unit), SIGKILL)
+        #expect(await daemon.awaitLog(unit, "-> failed") != nil)
+        try await Task.sleep(for: .seconds(5))
+        #expect(daemon.log.all.filter { $0.contains("cannot serve metrics") }.count == 1)
+        #expect(daemon.stop() == 0)
     }
 
     @Test("/metrics on a unix socket (a stale socket left at the path does not stop it)")

@@ -112,7 +112,6 @@ struct ConfigParserTests {
     @Test("metrics and alert delivery are read; all off by default")
     func export() throws {
         #expect(MedicConfiguration().export == ExportSettings())
-        #expect(!MedicConfiguration().export.exportsMetrics)
         let config = try ConfigParser.parse("""
             http: {listen: "[::1]:9797"}
             metrics: {textfile: /var/lib/node_exporter/textfile_collector/medic.prom, interval: 30s}

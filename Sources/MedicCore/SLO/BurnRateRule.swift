@@ -31,13 +31,6 @@ public struct BurnRateRule: Sendable, Equatable, Codable {
 
     /// e.g. "1h/5m>14.4".
     public var label: String {
-        "\(FailureDescription.window(longWindow))/\(FailureDescription.window(shortWindow))>\(threshold.formatted)"
-    }
-}
-
-extension Double {
-    /// Shortest decimal text: 14.4, 6, 0.25.
-    var formatted: String {
-        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+        "\(FailureDescription.window(longWindow))/\(FailureDescription.window(shortWindow))>\(NumberText.shortest(threshold))"
     }
 }

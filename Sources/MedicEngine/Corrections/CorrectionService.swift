@@ -448,7 +448,7 @@ public actor CorrectionService {
             let recovery = report.recoverySeconds(healthyFor: plan.playbook.verify.healthyFor)
             await close(id, state: outcome.rawValue, detail: detail, at: report.ended, recoverySeconds: recovery)
             if outcome == .abandoned { pausedUntil[plan.unit] = clock.now() + 10 }
-            CorrectionMetrics.finished(playbook: plan.playbook.name, outcome: outcome, seconds: report.ended - report.started)
+            EventMetrics.finished(playbook: plan.playbook.name, outcome: outcome, seconds: report.ended - report.started)
             if [.failed, .rolledBack, .escalated].contains(outcome) {
                 unresolved[plan.unit] = .init(id: id, playbook: plan.playbook.name, outcome: outcome, detail: detail, at: report.ended)
             }

@@ -55,7 +55,7 @@ public enum AlertConditions {
         case .breached: (name, severity) = ("MedicErrorBudgetBurn", "page")
         case .exhausted: (name, severity) = ("MedicErrorBudgetExhausted", "page")
         }
-        let objective = "\(((report.objective * 100_000).rounded() / 1000).formattedShort)%"
+        let objective = "\(NumberText.shortest((report.objective * 100_000).rounded() / 1000))%"
         let slo = "availability \(objective) / \(FailureDescription.window(report.window))"
         let firing = report.rules.filter(\.firing).map { "\($0.rule.label) (\(rate($0.longRate))x / \(rate($0.shortRate))x)" }
         let rates = report.burnRates.map { "\(FailureDescription.window($0.window))=\(rate($0.rate))x" }.joined(separator: " ")
@@ -73,13 +73,6 @@ public enum AlertConditions {
     }
 
     private static func rate(_ value: Double) -> String {
-        ((value * 10).rounded() / 10).formattedShort
-    }
-}
-
-extension Double {
-    /// 14.4, 6, 99.9: no trailing ".0".
-    var formattedShort: String {
-        self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+        NumberText.shortest((value * 10).rounded() / 10)
     }
 }

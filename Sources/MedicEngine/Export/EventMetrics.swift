@@ -4,7 +4,7 @@ import MedicCore
 /// The event metrics of corrections and the bus, through swift-metrics: they go wherever the
 /// executable bootstrapped the metrics system (Prometheus for `medic run` with metrics on), and
 /// nowhere otherwise.
-enum CorrectionMetrics {
+enum EventMetrics {
     /// A correction ended: `medic_corrections_total{playbook,outcome}` and
     /// `medic_correction_duration_seconds{playbook}`.
     static func finished(playbook: String, outcome: CorrectionOutcome, seconds: Double) {
