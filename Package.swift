@@ -56,11 +56,17 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
-        // Medic's HTTP face: /metrics (Prometheus text) and the node_exporter textfile.
+        // The documents `--json` prints and the dashboard serves, and the dashboard's HTML pages and
+        // SVG charts (also written as a file by `medic report --html`).
+        .target(
+            name: "MedicReports",
+            dependencies: ["MedicCore", "MedicConfig", "MedicEngine", "MedicStore", "SystemdBus"]
+        ),
+        // Medic's HTTP face: /metrics, the dashboard and its API, the node_exporter textfile.
         .target(
             name: "MedicHTTP",
             dependencies: [
-                "MedicCore", "MedicEngine",
+                "MedicCore", "MedicConfig", "MedicEngine", "MedicReports", "MedicStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -74,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "Medic",
             dependencies: [
-                "MedicCore", "MedicConfig", "MedicEngine", "MedicHTTP", "MedicStore", "SystemdBus", "SystemdJournal", "SystemdSandbox",
+                "MedicCore", "MedicConfig", "MedicEngine", "MedicHTTP", "MedicReports", "MedicStore", "SystemdBus", "SystemdJournal", "SystemdSandbox",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

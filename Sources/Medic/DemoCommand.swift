@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MedicConfig
 import MedicCore
+import MedicReports
 import MedicEngine
 import MedicStore
 import SystemdJournal

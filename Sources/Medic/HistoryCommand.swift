@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedicCore
+import MedicReports
 import MedicStore
 
 /// `medic history`: review recorded corrections.
@@ -50,8 +51,7 @@ struct HistoryListCommand: AsyncParsableCommand {
         let filter = CorrectionFilter(unit: pattern, playbook: playbook, since: since?.seconds, outcome: outcome, limit: limit)
         let corrections = try await state.existingStore()?.corrections(filter) ?? []
         if json {
-            struct Document: Encodable { var corrections: [CorrectionJSON] }
-            Output.json(Document(corrections: corrections.map { CorrectionJSON($0) }), pretty: true)
+            Output.json(HistoryDocument(corrections))
             return
         }
         guard !corrections.isEmpty else {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedicCore
+import MedicReports
 import MedicStore
 
 /// `medic history show ID`: one correction in full.
@@ -25,7 +26,7 @@ struct HistoryShowCommand: AsyncParsableCommand {
         }
         let steps = try await store.steps(of: number)
         if json {
-            Output.json(CorrectionJSON(correction, steps: steps), pretty: true)
+            Output.json(CorrectionJSON(correction, steps: steps))
             return
         }
         for line in Self.lines(correction, steps: steps) { Output.line(line) }

@@ -1,5 +1,6 @@
 import Foundation
 import MedicCore
+import MedicReports
 
 /// Writes lines to stdout and stderr, flushing each so that piped readers see them at once. Text
 /// from units and journals reaches a terminal only through here, with its control characters
@@ -21,13 +22,10 @@ enum Output {
         fflush(nil)
     }
 
-    /// One JSON document on one line, keys sorted so output is stable.
-    static func json<T: Encodable>(_ value: T, pretty: Bool = false) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return }
-        // JSON escapes C0 controls itself; DEL and C1 are escaped here so no reader's terminal sees them.
-        print(TerminalText.escapeJSON(String(decoding: data, as: UTF8.self)))
+    /// One JSON document (`JSONDocument`, as the dashboard's API serves it); on one line unless `pretty`.
+    static func json<T: Encodable>(_ value: T, pretty: Bool = true) {
+        guard let text = JSONDocument.text(value, pretty: pretty) else { return }
+        print(text)
         fflush(nil)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MedicCore
 import MedicEngine
+import MedicReports
 
 /// `medic slo`: every unit's availability SLO from the stored history, worst first (and `export`).
 struct SloCommand: AsyncParsableCommand {
@@ -42,61 +43,12 @@ struct SloReportCommand: AsyncParsableCommand {
         let knownUntil = min(SLOQuery.knownUntil(try await store.lastSession(), now: realNow, heartbeat: 2), now)
         let reports = try await SLOQuery(store: store, configuration: configuration).reports(now: now, knownUntil: knownUntil, patterns: patterns)
         if json {
-            struct Document: Encodable { var units: [SLOJSON]; var knownUntil: String }
-            Output.json(Document(units: reports.map(SLOJSON.init), knownUntil: Timestamp.rfc3339(seconds: knownUntil)), pretty: true)
+            Output.json(SLODocument(reports, knownUntil: knownUntil))
         } else {
             for line in SLOTable.lines(reports) { Output.line(line) }
             if reports.isEmpty { Output.line("(no watched unit has history yet)") }
         }
         if reports.contains(where: { $0.report.state >= .breached }) { throw ExitCode(3) }
-    }
-}
-
-/// One unit in `medic slo --json`.
-struct SLOJSON: Encodable {
-    var unit: String
-    var objective: Double
-    var window: Double
-    var sli: Double?
-    var windowFilled: Bool
-    var observedSeconds: Double
-    var goodSeconds, badSeconds, excludedSeconds, unknownSeconds: Double
-    var budgetSeconds, consumedSeconds, remainingSeconds, remainingPercent: Double
-    var burnRates: [String: Double]
-    var alerts: [Alert]
-    var state: String
-    var alertLevel: String
-    var timeToExhaustionSeconds: Double?
-
-    struct Alert: Encodable {
-        var rule: String
-        var severity: String
-        var longRate: Double
-        var shortRate: Double
-        var firing: Bool
-    }
-
-    init(_ slo: UnitSLO) {
-        let r = slo.report
-        unit = slo.unit
-        objective = r.objective * 100
-        window = r.window
-        sli = r.sli
-        windowFilled = r.windowFilled
-        observedSeconds = r.observedSeconds
-        goodSeconds = r.totals.good
-        badSeconds = r.totals.bad
-        excludedSeconds = r.totals.excluded
-        unknownSeconds = r.totals.unknown
-        budgetSeconds = r.budgetSeconds
-        consumedSeconds = r.consumedSeconds
-        remainingSeconds = r.remainingSeconds
-        remainingPercent = r.remainingPercent
-        burnRates = Dictionary(uniqueKeysWithValues: r.burnRates.map { (FailureDescription.window($0.window), $0.rate) })
-        alerts = r.rules.map { Alert(rule: $0.rule.label, severity: $0.rule.severity.rawValue, longRate: $0.longRate, shortRate: $0.shortRate, firing: $0.firing) }
-        state = r.state.rawValue
-        alertLevel = r.alertLevel
-        timeToExhaustionSeconds = r.timeToExhaustion
     }
 }
 

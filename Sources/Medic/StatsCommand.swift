@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedicCore
+import MedicReports
 import MedicStore
 
 /// `medic stats`: what Medic has learned of each playbook.
@@ -35,23 +36,12 @@ struct StatsCommand: AsyncParsableCommand {
         }
         let learned = try await state.existingStore()?.learnedStatistics() ?? LearnedStatistics()
         let policy = configuration.learning
-        var rows: [StatsJSON] = []
-        if byUnit {
-            for (key, stats) in learned.byUnit where playbook == nil || key.playbook == playbook {
-                rows.append(StatsJSON(playbook: key.playbook, signature: nil, unit: key.unit, stats, policy: policy, suppressed: nil))
-            }
-        } else {
-            for (key, stats) in learned.bySignature where playbook == nil || key.playbook == playbook {
-                // The planner's own test (a pinned playbook is never suppressed: see `medic explain`).
-                rows.append(StatsJSON(playbook: key.playbook, signature: key.signature, unit: nil, stats, policy: policy, suppressed: policy.isSuppressed(stats)))
-            }
-        }
-        rows.sort { ($0.playbook, $0.signature ?? $0.unit ?? "") < ($1.playbook, $1.signature ?? $1.unit ?? "") }
+        let document = StatsDocument(learned, policy: policy, playbook: playbook, byUnit: byUnit)
         if json {
-            struct Document: Encodable { var credibility: Double; var floor: Double; var minAttempts: Int; var statistics: [StatsJSON] }
-            Output.json(Document(credibility: policy.credibility, floor: policy.floor, minAttempts: policy.minimumAttempts, statistics: rows), pretty: true)
+            Output.json(document)
             return
         }
+        let rows = document.statistics
         guard !rows.isEmpty else {
             Output.line("(nothing learned yet: no real correction has ended\(playbook.map { " for \($0)" } ?? ""))")
             return
@@ -67,37 +57,5 @@ struct StatsCommand: AsyncParsableCommand {
         for line in lines { Output.line(line) }
     }
 
-    static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
-}
-
-/// One row of `medic stats`.
-struct StatsJSON: Encodable {
-    var playbook: String
-    var signature: String?
-    var unit: String?
-    var attempts: Int
-    var successes: Int
-    var rollbacks: Int
-    var successRate: Double?
-    /// The posterior mean of the success probability (uniform prior).
-    var posteriorMean: Double
-    var lowerBound: Double
-    var recoveryP50: Double?
-    var recoveryP90: Double?
-    var suppressed: Bool?
-
-    init(playbook: String, signature: String?, unit: String?, _ stats: OutcomeStatistics, policy: LearningPolicy, suppressed: Bool?) {
-        self.playbook = playbook
-        self.signature = signature
-        self.unit = unit
-        attempts = stats.attempts
-        successes = stats.successes
-        rollbacks = stats.rollbacks
-        successRate = stats.successRate
-        posteriorMean = stats.posterior.mean
-        lowerBound = stats.lowerBound(credibility: policy.credibility)
-        recoveryP50 = stats.medianRecovery
-        recoveryP90 = stats.p90Recovery
-        self.suppressed = suppressed
-    }
+    static func percent(_ fraction: Double) -> String { NumberText.percent(fraction) }
 }

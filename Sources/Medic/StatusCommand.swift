@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MedicCore
 import MedicEngine
+import MedicReports
 import SystemdBus
 
 /// `medic status`: one line per unit with its health and reason, and a summary.
@@ -39,18 +40,10 @@ struct StatusCommand: AsyncParsableCommand {
         if failedOnly { units = units.filter { $0.verdict.health == .failed } }
         let slos = try await budgets()
         let daemon = try await daemonNote()
-        let summary = SummaryReport(HealthSummary(units))
+        let document = StatusDocument(units: units, slos: slos, daemon: daemon, live: live, now: now)
+        let summary = document.summary
         if json {
-            struct Document: Encodable { var units: [UnitReport]; var summary: SummaryReport; var daemon: String?; var medicRun: MedicRun? }
-            /// The running daemon's own state (nil when it never ran with this state directory).
-            struct MedicRun: Encodable { var running: Bool; var state: DaemonState }
-            let reports = units.map { unit in
-                var report = UnitReport(unit)
-                report.slo = slos?[unit.name].map(UnitReport.Budget.init)
-                return report
-            }
-            let medicRun = live.map { MedicRun(running: $0.isLive(now: now), state: $0) }
-            Output.json(Document(units: reports, summary: summary, daemon: daemon, medicRun: medicRun), pretty: true)
+            Output.json(document)
         } else {
             for line in StatusTable.lines(units, budgets: slos) { Output.line(line) }
             Output.line("")

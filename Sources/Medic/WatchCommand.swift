@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import MedicCore
+import MedicReports
 import MedicEngine
 import SystemdBus
 
@@ -38,7 +39,7 @@ struct WatchCommand: AsyncParsableCommand {
             Output.error("watching \(count) units on \(address)")
         case .transition(let transition):
             let report = TransitionReport(transition)
-            if json { Output.json(report) } else { Output.line(report.text) }
+            if json { Output.json(report, pretty: false) } else { Output.line(report.text) }
         case .connectionLost(let reason):
             Output.error("lost the connection to systemd (\(reason)); reconnecting")
         case .reconnected(let count):

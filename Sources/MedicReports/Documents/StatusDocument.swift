@@ -1,0 +1,99 @@
+import MedicCore
+import MedicEngine
+
+/// `medic status --json` and `GET /api/v1/status`: the units with their verdicts and budgets, the
+/// summary, and what the running `medic run` says of itself.
+public struct StatusDocument: Encodable, Sendable {
+    public var units: [UnitReport]
+    public var summary: SummaryReport
+    /// A refused reload the operator should know of (nil when nothing).
+    public var daemon: String?
+    public var medicRun: MedicRun?
+
+    /// The running daemon's own state (nil when it never ran with this state directory).
+    public struct MedicRun: Encodable, Sendable {
+        public var running: Bool
+        public var state: DaemonState
+    }
+
+    /// `units` worst first as `StatusReader` and the daemon give them; `slos` by unit name when a history exists.
+    public init(units: [UnitHealth], slos: [String: SLOReport]?, daemon: String?, live: DaemonState?, now: Double) {
+        self.units = units.map { unit in
+            var report = UnitReport(unit)
+            report.slo = slos?[unit.name].map(UnitReport.Budget.init)
+            return report
+        }
+        summary = SummaryReport(HealthSummary(units))
+        self.daemon = daemon
+        medicRun = live.map { MedicRun(running: $0.isLive(now: now), state: $0) }
+    }
+}
+
+/// One unit as `medic status --json` prints it.
+public struct UnitReport: Encodable, Sendable {
+    public var unit: String
+    public var health: String
+    public var activeState: String
+    public var subState: String
+    public var loadState: String
+    public var result: String?
+    public var exitStatus: Int32?
+    public var signal: String?
+    public var restarts: UInt32?
+    public var cause: String
+    public var reason: String
+    public var description: String
+    /// The unit's error budget, when a history store is present.
+    public var slo: Budget?
+
+    /// The SLO columns of `medic status`.
+    public struct Budget: Encodable, Sendable {
+        public var state: String
+        public var alertLevel: String
+        public var sli: Double?
+        public var remainingPercent: Double
+
+        public init(_ report: SLOReport) {
+            state = report.state.rawValue
+            alertLevel = report.alertLevel
+            sli = report.sli
+            remainingPercent = report.remainingPercent
+        }
+    }
+
+    public init(_ unit: UnitHealth) {
+        let s = unit.snapshot
+        self.unit = s.name
+        health = unit.verdict.health.rawValue
+        activeState = s.activeState
+        subState = s.subState
+        loadState = s.loadState
+        result = s.result
+        if s.execMainCode == 1 { exitStatus = s.execMainStatus }
+        if s.execMainCode == 2 || s.execMainCode == 3, let number = s.execMainStatus { signal = SignalName.of(number) }
+        restarts = s.restartCount
+        cause = unit.verdict.cause.rawValue
+        reason = unit.verdict.reason
+        description = s.description
+    }
+}
+
+/// The summary line's figures.
+public struct SummaryReport: Encodable, Sendable {
+    public var total, healthy, degraded, failed, idle, unknown: Int
+    public var healthyPercent: Double
+
+    public init(_ summary: HealthSummary) {
+        total = summary.total
+        healthy = summary.healthy
+        degraded = summary.degraded
+        failed = summary.failed
+        idle = summary.idle
+        unknown = summary.unknown
+        healthyPercent = (summary.healthyPercent * 10).rounded() / 10
+    }
+
+    public var text: String {
+        "\(total) units: \(healthy) healthy, \(degraded) degraded, \(failed) failed, \(idle) idle, \(unknown) unknown; \(healthyPercent)% healthy"
+    }
+}
