@@ -27,7 +27,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("drain-timeout"), help: ArgumentHelp("On SIGTERM, wait this long for running corrections to verify or roll back (e.g. 60s); those still running stay open and the next start finishes them.", valueName: "duration"))
     var drainTimeout: String = "60s"
 
-    @Option(name: .customLong("listen"), help: ArgumentHelp("Serve Prometheus metrics at http://ADDRESS/metrics: HOST:PORT, a bare port (loopback), or a unix socket path; overrides http.listen in medic.yaml.", valueName: "address"))
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Serve the dashboard at http://ADDRESS/ and Prometheus metrics at /metrics: HOST:PORT, a bare port (loopback), or a unix socket path; overrides http.listen in medic.yaml.", valueName: "address"))
     var listen: String?
 
     func run() async throws {
@@ -66,8 +66,17 @@ struct RunCommand: AsyncParsableCommand {
             load: { Self.loadForReload(configPath: explicitConfig, playbookPaths: paths, trustedOwner: trusted) },
             configuration: live, corrections: corrections, supervisor: supervisor, store: store, logger: logger
         )
+        let feed = LiveFeed()
+        supervisor.onEvent = { await feed.watched($0) }
+        supervisor.onEvaluation = { await feed.evaluated($0) }
+        await corrections.useActivity { await feed.correction($0) }
+        let finalSupervisor = supervisor
+        let dashboard = Dashboard(
+            figures: { await finalSupervisor.figures() }, store: store, configuration: live, playbooks: { await corrections.playbooks }, address: address,
+            statePath: DaemonState.path(besideStore: state.storePath), journal: JournalLines(), host: configuration.export.alerts.host ?? HostName.current, feed: feed
+        )
         var services: [any Service] = [supervisor, reload]
-        services += exporters(configuration.export, listen: listenAddress, supervisor: supervisor, logger: logger)
+        services += try exporters(configuration.export, listen: listenAddress, supervisor: supervisor, dashboard: dashboard, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services.map { .init(service: $0) },
@@ -85,8 +94,9 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The metrics endpoint, the textfile and the alert sender, as configured (none by default).
-    private func exporters(_ settings: ExportSettings, listen: ListenAddress?, supervisor: SupervisorService, logger: Logger) -> [any Service] {
+    /// The HTTP server (metrics and dashboard), the textfile and the alert sender, as configured (none
+    /// by default). The dashboard is served on loopback and unix sockets; elsewhere only with a token.
+    private func exporters(_ settings: ExportSettings, listen: ListenAddress?, supervisor: SupervisorService, dashboard: Dashboard, logger: Logger) throws -> [any Service] {
         var services: [any Service] = []
         let figures: @Sendable () async -> DaemonFigures = { await supervisor.figures() }
         let address = listen ?? settings.listen
@@ -94,8 +104,20 @@ struct RunCommand: AsyncParsableCommand {
             let exposition = MetricsExposition()
             exposition.bootstrapMetricsSystem()
             if let address {
-                if !address.isLocal { logger.warning("serving metrics on \(address), reachable from other hosts: /metrics has no authentication") }
-                services.append(MetricsServer(address: address, exposition: exposition, logger: logger, figures: figures))
+                var token: String?
+                if let path = settings.tokenFile {
+                    do {
+                        token = try TokenFile.read(path, trustedOwner: Self.trustedOwner)
+                    } catch {
+                        throw MedicFailure("http.token-file: \(error)")
+                    }
+                }
+                var served: Dashboard? = dashboard
+                if !address.isLocal && token == nil {
+                    served = nil
+                    logger.warning("serving metrics on \(address), reachable from other hosts, without authentication; the dashboard is off there until http.token-file names a bearer token")
+                }
+                services.append(HTTPServer(address: address, exposition: exposition, logger: logger, dashboard: served, token: token, figures: figures))
             }
             if let path = settings.textfile {
                 services.append(MetricsTextfile(path: path, interval: settings.textfileInterval, exposition: exposition, logger: logger, figures: figures))

@@ -56,9 +56,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// What a running `medic run` wants an operator to know: a refused reload (nil when nothing).
     private func daemonNote() async throws -> String? {
-        guard let store = try state.existingStore(), let session = try await store.lastSession(), session.stoppedAt == nil,
-              let reload = try await store.lastReload(), let error = reload.error else { return nil }
-        return "medic run refused the reload at \(Timestamp.rfc3339(seconds: reload.at)) and keeps its previous configuration and playbooks: \(error)"
+        guard let store = try state.existingStore() else { return nil }
+        return try await StatusDocument.reloadNote(store)
     }
 
     /// Each unit's SLO from the history store, when there is one (nil otherwise).

@@ -5,8 +5,13 @@ extension ConfigParser {
     /// `http:`, `metrics:` and `alerts:`.
     static func parseExport(_ fields: [String: YAMLCursor], _ problems: ProblemCollector) -> ExportSettings {
         var settings = ExportSettings()
-        if let http = fields["http"], let f = http.mapping(allowed: ["listen"], problems: problems) {
+        if let http = fields["http"], let f = http.mapping(allowed: ["listen", "token-file"], problems: problems) {
             settings.listen = problems.read(f["listen"]) { c throws(ConfigError) in try listenAddress(c) }
+            settings.tokenFile = problems.read(f["token-file"]) { c throws(ConfigError) in
+                let path = try c.string()
+                guard path.hasPrefix("/") else { throw c.error("must be an absolute path to a file only its owner can read (chmod 600)") }
+                return path
+            }
         }
         if let metrics = fields["metrics"], let f = metrics.mapping(allowed: ["textfile", "interval"], problems: problems) {
             settings.textfile = problems.read(f["textfile"]) { c throws(ConfigError) in

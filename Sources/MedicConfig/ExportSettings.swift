@@ -3,6 +3,9 @@
 public struct ExportSettings: Sendable, Equatable {
     /// `http.listen`: where `/metrics` is served; nil: no HTTP server.
     public var listen: ListenAddress?
+    /// `http.token-file`: a file only its owner can read holding the bearer token every request must
+    /// carry; required for the dashboard when `listen` is not loopback.
+    public var tokenFile: String?
     /// `metrics.textfile`: a node_exporter textfile-collector file rewritten atomically; nil: none.
     public var textfile: String?
     /// `metrics.interval`: seconds between textfile writes.

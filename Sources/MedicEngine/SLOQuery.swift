@@ -6,6 +6,16 @@ import MedicStore
 public struct UnitSLO: Sendable {
     public var unit: String
     public var report: SLOReport
+
+    public init(unit: String, report: SLOReport) {
+        self.unit = unit
+        self.report = report
+    }
+
+    /// The order of `medic slo`: the worst budget state first, then the least budget left, then by name.
+    public static func worseFirst(_ a: UnitSLO, _ b: UnitSLO) -> Bool {
+        (b.report.state, a.report.remainingPercent, a.unit) < (a.report.state, b.report.remainingPercent, b.unit)
+    }
 }
 
 /// Computes SLO reports from the stored timelines, for the daemon and for `medic slo`.
@@ -41,9 +51,17 @@ public struct SLOQuery: Sendable {
             let timeline = AvailabilityTimeline(observations: observations, knownUntil: knownUntil, policy: configuration.availability)
             results.append(UnitSLO(unit: unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now)))
         }
-        return results.sorted {
-            ($1.report.state, $0.report.remainingPercent, $0.unit) < ($0.report.state, $1.report.remainingPercent, $1.unit)
-        }
+        return results.sorted(by: UnitSLO.worseFirst)
+    }
+
+    /// One unit's availability over its SLO window (and its longest alert window), its spec and its
+    /// report, read from that unit's rows alone: what the dashboard's unit page draws.
+    public func timeline(of unit: String, now: Double, knownUntil: Double) async throws -> (timeline: AvailabilityTimeline, spec: SLOSpec, report: SLOReport) {
+        let spec = configuration.slo.spec(for: unit)
+        let span = ([spec.window] + spec.rules.map(\.longWindow)).max() ?? spec.window
+        let observations = try await store.observations(of: unit, from: now - span).map(\.observation)
+        let timeline = AvailabilityTimeline(observations: observations, knownUntil: knownUntil, policy: configuration.availability)
+        return (timeline, spec, SLOEvaluator.evaluate(timeline, spec: spec, now: now))
     }
 
     /// The observations from `from` on, preceded by the one in effect at `from` (if any).

@@ -25,6 +25,8 @@ public struct SupervisorService: Service {
     public var evaluationInterval: Double = 5
     /// Called with each watch event after it is recorded (e.g. to print it).
     public var onEvent: @Sendable (WatchEvent) async -> Void = { _ in }
+    /// Called with every unit's SLO report after each evaluation (e.g. for the dashboard's live feed).
+    public var onEvaluation: @Sendable ([String: SLOReport]) async -> Void = { _ in }
     /// Starts corrections from what is observed; nil to only watch and record.
     public var corrections: CorrectionService?
     /// How long a shutdown waits for running corrections to verify or roll back.
@@ -183,6 +185,7 @@ public struct SupervisorService: Service {
                     let current = configuration.current
                     let reports = try await monitor.evaluate(SLOQuery(store: store, configuration: current), now: now)
                     await corrections?.budgetsChanged(reports)
+                    await onEvaluation(reports)
                     try await store.prune(before: now - current.retention)
                 }
             } catch is CancellationError {

@@ -70,10 +70,17 @@ public struct HealthModel: Sendable {
     public var units: [UnitHealth] {
         entries.values
             .map { UnitHealth(snapshot: $0.snapshot, verdict: $0.verdict) }
-            .sorted { ($0.verdict.health.severity, $1.name) > ($1.verdict.health.severity, $0.name) }
+            .sorted(by: UnitHealth.worseFirst)
     }
 
     public var count: Int { entries.count }
 
     private func lookup(_ name: String) -> UnitSnapshot? { entries[name]?.snapshot }
+}
+
+extension UnitHealth {
+    /// The order of every unit list: worst health first, then by name.
+    public static func worseFirst(_ a: UnitHealth, _ b: UnitHealth) -> Bool {
+        (a.verdict.health.severity, b.name) > (b.verdict.health.severity, a.name)
+    }
 }

@@ -25,6 +25,13 @@ public actor CorrectionService {
         slo = query
     }
 
+    /// Told of every correction's start, steps and end (the dashboard's live feed); nothing by default.
+    var onActivity: @Sendable (CorrectionActivity) async -> Void = { _ in }
+
+    public func useActivity(_ hook: @escaping @Sendable (CorrectionActivity) async -> Void) {
+        onActivity = hook
+    }
+
     /// Writes of steps and outcomes that the store may refuse for a while (a full disk).
     var writes: HistoryWrites?
 
@@ -99,6 +106,9 @@ public actor CorrectionService {
 
     /// How many playbooks are in use.
     public var playbookCount: Int { planner.playbooks.count }
+
+    /// The playbooks in force (changed by a reload), for the dashboard's explain.
+    public var playbooks: [Playbook] { planner.playbooks }
 
     /// Corrections running now.
     public var runningCount: Int { running.count }
@@ -434,6 +444,14 @@ public actor CorrectionService {
             executor.dependents = { await self.dependents(of: plan.unit) }
             executor.correctionID = id
             StepRecorder(store: store, correction: id, logger: logger, writes: writes).attach(to: &executor)
+            let activity = onActivity, playbookName = plan.playbook.name
+            let recorded = executor.onStep
+            executor.onStep = { step in
+                await recorded(step)
+                let detail = "\(step.isRollback ? "rollback " : "")\(step.action): \(step.outcome)\(step.error.map { " (\($0))" } ?? "")"
+                await activity(CorrectionActivity(id: id, unit: plan.unit, playbook: playbookName, event: .step, detail: detail))
+            }
+            await activity(CorrectionActivity(id: id, unit: plan.unit, playbook: playbookName, event: .started, detail: plan.reason))
             let report = await executor.execute(plan, unit: unit.snapshot)
             var outcome = CorrectionOutcome(rawValue: report.outcome.rawValue) ?? .failed
             var detail = report.verification
@@ -448,6 +466,7 @@ public actor CorrectionService {
             let recovery = report.recoverySeconds(healthyFor: plan.playbook.verify.healthyFor)
             await close(id, state: outcome.rawValue, detail: detail, at: report.ended, recoverySeconds: recovery)
             if outcome == .abandoned { pausedUntil[plan.unit] = clock.now() + 10 }
+            await onActivity(CorrectionActivity(id: id, unit: plan.unit, playbook: plan.playbook.name, event: .ended, detail: outcome.rawValue + (detail.map { ": \($0)" } ?? "")))
             EventMetrics.finished(playbook: plan.playbook.name, outcome: outcome, seconds: report.ended - report.started)
             if [.failed, .rolledBack, .escalated].contains(outcome) {
                 unresolved[plan.unit] = .init(id: id, playbook: plan.playbook.name, outcome: outcome, detail: detail, at: report.ended)

@@ -39,6 +39,8 @@ public struct CorrectionJSON: Encodable, Sendable {
         public var outcome: String
         public var error: String?
         public var rollback: Bool
+        /// The value the step captured to undo itself with (a property's previous setting), if any.
+        public var captured: UInt64?
     }
 
     public init(_ c: StoredCorrection, steps: [StoredStep]? = nil) {
@@ -60,7 +62,7 @@ public struct CorrectionJSON: Encodable, Sendable {
             rolledBack = steps.contains { $0.isRollback && $0.outcome == "undone" }
             self.steps = steps.map {
                 Step(action: $0.action, startedAt: Timestamp.rfc3339(seconds: $0.startedAt), endedAt: Timestamp.rfc3339(seconds: $0.endedAt),
-                     outcome: $0.outcome, error: $0.error, rollback: $0.isRollback)
+                     outcome: $0.outcome, error: $0.error, rollback: $0.isRollback, captured: $0.captured)
             }
             journal = c.intent.journal
         }

@@ -1,5 +1,6 @@
 import MedicCore
 import MedicEngine
+import MedicStore
 
 /// `medic status --json` and `GET /api/v1/status`: the units with their verdicts and budgets, the
 /// summary, and what the running `medic run` says of itself.
@@ -27,6 +28,13 @@ public struct StatusDocument: Encodable, Sendable {
         self.daemon = daemon
         medicRun = live.map { MedicRun(running: $0.isLive(now: now), state: $0) }
     }
+
+    /// What a running `medic run` wants an operator to know: a refused reload (nil when nothing).
+    public static func reloadNote(_ store: MedicStore) async throws -> String? {
+        guard let session = try await store.lastSession(), session.stoppedAt == nil,
+              let reload = try await store.lastReload(), let error = reload.error else { return nil }
+        return "medic run refused the reload at \(Timestamp.rfc3339(seconds: reload.at)) and keeps its previous configuration and playbooks: \(error)"
+    }
 }
 
 /// One unit as `medic status --json` prints it.
@@ -43,8 +51,16 @@ public struct UnitReport: Encodable, Sendable {
     public var cause: String
     public var reason: String
     public var description: String
+    /// When the unit last changed state, as systemd says (RFC 3339; nil when systemd has none).
+    public var stateChangedAt: String?
+    /// The same moment in seconds since the epoch, for the dashboard (not in the JSON).
+    public var stateChangedSeconds: Double?
     /// The unit's error budget, when a history store is present.
     public var slo: Budget?
+
+    enum CodingKeys: String, CodingKey {
+        case unit, health, activeState, subState, loadState, result, exitStatus, signal, restarts, cause, reason, description, stateChangedAt, slo
+    }
 
     /// The SLO columns of `medic status`.
     public struct Budget: Encodable, Sendable {
@@ -75,6 +91,10 @@ public struct UnitReport: Encodable, Sendable {
         cause = unit.verdict.cause.rawValue
         reason = unit.verdict.reason
         description = s.description
+        if let micros = s.stateChangeMicros, micros > 0 {
+            stateChangedAt = Timestamp.rfc3339(micros: micros)
+            stateChangedSeconds = Double(micros) / 1_000_000
+        }
     }
 }
 

@@ -5,20 +5,27 @@ import MedicConfig
 import MedicEngine
 import ServiceLifecycle
 
-/// Serves `GET /metrics` (Prometheus text exposition) on a TCP address or a unix socket, with
-/// Hummingbird. It never stops supervision: when the address cannot be bound (in use, no
-/// permission), it says so once and tries again with backoff until it can.
-public struct MetricsServer: Service {
+/// Medic's HTTP server, with Hummingbird, on a TCP address or a unix socket: `GET /metrics`
+/// (Prometheus text exposition) and, when given, the read-only dashboard with its API and live
+/// event stream. With a token every request must carry it. It never stops supervision: when the
+/// address cannot be bound (in use, no permission), it says so once and tries again with backoff.
+public struct HTTPServer: Service {
     public var address: ListenAddress
     public var exposition: MetricsExposition
     public var figures: @Sendable () async -> DaemonFigures
     public var logger: Logger
+    public var dashboard: Dashboard?
+    /// The bearer token every request must carry (nil: none asked).
+    public var token: String?
 
-    public init(address: ListenAddress, exposition: MetricsExposition, logger: Logger, figures: @escaping @Sendable () async -> DaemonFigures) {
+    public init(address: ListenAddress, exposition: MetricsExposition, logger: Logger, dashboard: Dashboard? = nil, token: String? = nil,
+                figures: @escaping @Sendable () async -> DaemonFigures) {
         self.address = address
         self.exposition = exposition
         self.figures = figures
         self.logger = logger
+        self.dashboard = dashboard
+        self.token = token
     }
 
     /// The media type of the text exposition format, version 0.0.4.
@@ -26,14 +33,19 @@ public struct MetricsServer: Service {
 
     public func run() async throws {
         let router = Router()
+        router.add(middleware: RequestGuard(address: address, token: token))
         let exposition = self.exposition, figures = self.figures
         router.get("/metrics") { _, _ -> Response in
             let body = exposition.render(await figures())
             return Response(status: .ok, headers: [.contentType: Self.contentType, .cacheControl: "no-store"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
-        router.get("/") { _, _ -> String in
-            "Medic \(MedicVersion.current): metrics at /metrics\n"
+        if let dashboard {
+            DashboardRoutes.add(to: router, dashboard: dashboard)
+        } else {
+            router.get("/") { _, _ -> String in
+                "Medic \(MedicVersion.current): metrics at /metrics\n"
+            }
         }
         // Requests are not logged one by one; problems are.
         var serverLogger = logger
@@ -43,9 +55,17 @@ public struct MetricsServer: Service {
         while !Task.isCancelled {
             if case .unix(let path) = address { Self.removeStaleSocket(path) }
             let application = Application(router: router, configuration: .init(address: bindAddress, serverName: "medic"),
-                                          onServerRunning: { _ in logger.notice("serving metrics on http://\(address)/metrics") }, logger: serverLogger)
+                                          onServerRunning: { [dashboard] _ in
+                                              logger.notice("serving metrics on http://\(address)/metrics\(dashboard == nil ? "" : " and the dashboard on http://\(address)/")")
+                                          }, logger: serverLogger)
             do {
-                try await application.run()
+                // Open event streams end at once: a shutdown must not wait for browsers to hang up.
+                let feed = dashboard?.feed
+                try await withGracefulShutdownHandler {
+                    try await application.run()
+                } onGracefulShutdown: {
+                    if let feed { Task { await feed.close() } }
+                }
                 return
             } catch is CancellationError {
                 return
