@@ -12,7 +12,7 @@ struct MedicCommand: AsyncParsableCommand {
         commandName: "medic",
         abstract: "A self-healing supervisor for systemd units.",
         version: MedicVersion.current,
-        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, ConfigCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, InstallCommand.self, UninstallCommand.self, DemoCommand.self]
+        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, ConfigCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, ReportCommand.self, InstallCommand.self, UninstallCommand.self, DemoCommand.self]
     )
 
     static func main() async {

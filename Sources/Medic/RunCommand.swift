@@ -30,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("listen"), help: ArgumentHelp("Serve the dashboard at http://ADDRESS/ and Prometheus metrics at /metrics: HOST:PORT, a bare port (loopback), or a unix socket path; overrides http.listen in medic.yaml.", valueName: "address"))
     var listen: String?
 
+    @Option(name: .customLong("journal-directory"), help: ArgumentHelp("Read journal files from this directory for playbooks that match on journal lines and the dashboard (default: the machine's journal).", valueName: "dir"))
+    var journalDirectory: String?
+
     func run() async throws {
         var listenAddress: ListenAddress?
         if let listen {
@@ -54,6 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         planner.learning = configuration.learning
         let corrections = CorrectionService(planner: planner, store: store, address: address, logger: logger)
         await corrections.useSLO(SLOQuery(store: store, configuration: configuration))
+        await corrections.useJournal(JournalLines(directory: journalDirectory))
         supervisor.corrections = corrections
         supervisor.correctionDrainTimeout = drain
         supervisor.statePath = DaemonState.path(besideStore: state.storePath)
@@ -73,7 +77,7 @@ struct RunCommand: AsyncParsableCommand {
         let finalSupervisor = supervisor
         let dashboard = Dashboard(
             figures: { await finalSupervisor.figures() }, store: store, configuration: live, playbooks: { await corrections.playbooks }, address: address,
-            statePath: DaemonState.path(besideStore: state.storePath), journal: JournalLines(), host: configuration.export.alerts.host ?? HostName.current, feed: feed
+            statePath: DaemonState.path(besideStore: state.storePath), journal: JournalLines(directory: journalDirectory), host: configuration.export.alerts.host ?? HostName.current, feed: feed
         )
         var services: [any Service] = [supervisor, reload]
         services += try exporters(configuration.export, listen: listenAddress, supervisor: supervisor, dashboard: dashboard, logger: logger)

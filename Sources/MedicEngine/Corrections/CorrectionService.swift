@@ -21,6 +21,10 @@ public actor CorrectionService {
     /// SLO figures, for playbooks whose verification also asks for a burn rate back under a threshold.
     public var slo: SLOQuery?
 
+    public func useJournal(_ lines: JournalLines) {
+        journal = lines
+    }
+
     public func useSLO(_ query: SLOQuery) {
         slo = query
     }

@@ -1,0 +1,121 @@
+import Foundation
+import MedicTestSupport
+import SystemdSandbox
+import Testing
+
+/// The dashboard of a real `medic run` on a sandboxed manager, loaded in Debian's real headless
+/// chromium: live updates without a reload, the unit page's charts, a correction's steps, escaping
+/// of what units control, the API's documents, and the report file.
+@Suite("The dashboard in a real browser")
+struct DashboardTests {
+    static let restart = """
+        name: restart-on-failure
+        trigger: failure
+        steps:
+          - restart
+        verify: {healthy-for: 1s, within: 10s}
+        guard: {cooldown: 1s, max-attempts: 10}
+        """
+
+    @Test("the board shows a failure live, the unit page draws its budget, a correction shows its steps, unit text stays text")
+    func liveBoard() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test", journal: true)
+        defer { sandbox.stop() }
+        let steady = uniqueUnit("board-steady"), victim = uniqueUnit("board-victim"), hostile = uniqueUnit("board-hostile")
+        try sandbox.install(units: [
+            steady: "[Service]\nExecStart=/bin/sleep infinity\n",
+            victim: "[Service]\nExecStart=/bin/sleep infinity\n",
+            hostile: """
+                [Unit]
+                Description=<script>window.pwned=1</script><img src=x onerror="window.pwned=2"> & 'quoted'
+                [Service]
+                ExecStart=/bin/sh -c 'printf "\\\\033[2J<script>window.pwned=3</script> journal-marker\\\\n"; exec sleep infinity'
+
+                """,
+        ])
+        _ = try sandbox.systemctl("daemon-reload")
+        for unit in [steady, victim, hostile] { _ = try sandbox.systemctl("start", unit) }
+        let playbooks = sandbox.runtimeDirectory + "/playbooks"
+        try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
+        try Self.restart.write(toFile: playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
+        let port = try freePort()
+        let state = sandbox.runtimeDirectory + "/state"
+        let config = sandbox.runtimeDirectory + "/medic.yaml"
+        try "watch: [\(steady), \(victim), \(hostile)]\nhttp: {listen: \"127.0.0.1:\(port)\"}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(in: sandbox, config: config, stateDirectory: state,
+                                       arguments: ["--playbooks", playbooks, "--journal-directory", sandbox.journalDirectory])
+        #expect(await daemon.awaitLog("the dashboard on http://127.0.0.1:\(port)/") != nil)
+        let base = "http://127.0.0.1:\(port)"
+
+        let browser = try HeadlessBrowser()
+        try browser.open(base + "/")
+        #expect(try browser.evaluate("document.querySelectorAll('tr.unit').length") as? Int == 3)
+        #expect(try browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(victim)\"]').dataset.health") as? String == "healthy")
+        // The live stream is open before the unit is killed; a marker shows the page is never reloaded.
+        #expect(await eventually(10) { (try? browser.evaluate("document.documentElement.dataset.live")) as? String == "open" })
+        _ = try browser.evaluate("window.loadedOnce = 'yes'")
+
+        kill(try sandbox.mainPID(of: victim), SIGKILL)
+        var shown: [String: Any]?
+        #expect(await eventually(15) {
+            let live = (try? browser.evaluate("window.medicLive.filter(e => e.unit === '\(victim)' && e.health === 'failed')")) as? [[String: Any]]
+            shown = live?.first
+            return shown != nil
+        }, "the board never showed \(victim) failed")
+        if let shown, let detected = shown["detectedAt"] as? Double, let at = shown["shownAt"] as? Double {
+            #expect(at - detected < 1000, "shown \(Int(at - detected)) ms after Medic's detection")
+        }
+        #expect(try browser.evaluate("window.loadedOnce") as? String == "yes", "the page was reloaded")
+        // Medic heals it with the playbook; the board follows back to healthy.
+        #expect(await eventually(30) {
+            (try? browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(victim)\"]').dataset.health")) as? String == "healthy"
+        })
+        #expect(await daemon.awaitLog("correction #", victim, "recovered") != nil)
+
+        // Nothing a unit controls ran as script; it is shown as text.
+        #expect(try browser.evaluate("typeof window.pwned") as? String == "undefined")
+        let description = try browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(hostile)\"] .muted').textContent") as? String
+        #expect(description?.contains("<script>window.pwned=1</script>") == true, "\(description ?? "nil")")
+        try browser.open(base + "/units/" + hostile.replacingOccurrences(of: "\\", with: "%5C"))
+        #expect(await eventually(20) {
+            try? browser.open(base + "/units/" + hostile.replacingOccurrences(of: "\\", with: "%5C"))
+            return ((try? browser.evaluate("document.querySelector('pre.journal')?.textContent ?? ''")) as? String)?.contains("journal-marker") == true
+        }, "the unit page never showed the journal line")
+        let journal = try browser.evaluate("document.querySelector('pre.journal').textContent") as? String ?? ""
+        #expect(journal.contains("\\x1b[2J<script>window.pwned=3</script>"), "\(journal)")
+        #expect(try browser.evaluate("typeof window.pwned") as? String == "undefined")
+        #expect(try browser.evaluate("document.scripts.length") as? Int == 1, "only the dashboard's own script")
+
+        // The victim's page: availability bar and burn-down with data, the burn rates, its correction.
+        try browser.open(base + "/units/" + victim)
+        let points = try browser.evaluate("document.querySelector('svg.burn polyline.burn-line').getAttribute('points').trim().split(' ').length") as? Int ?? 0
+        #expect(points >= 2, "burn-down points: \(points)")
+        #expect(try browser.evaluate("document.querySelectorAll('svg.availability rect.bad').length") as? Int ?? 0 >= 1, "the outage shows in the bar")
+        #expect(try browser.evaluate("document.querySelectorAll('table.burn-rates tbody tr').length") as? Int ?? 0 >= 1)
+        #expect((try browser.evaluate("document.querySelector('pre.explain').textContent") as? String)?.contains("\(victim): healthy") == true)
+        let link = try #require(try browser.evaluate("document.querySelector('table.corrections a').getAttribute('href')") as? String)
+        try browser.open(base + link)
+        let steps = try browser.evaluate("Array.from(document.querySelectorAll('table.steps tr.step td:nth-child(2)')).map(td => td.textContent)") as? [String] ?? []
+        #expect(steps.contains { $0.hasPrefix("restart") }, "steps: \(steps)")
+        #expect((try browser.evaluate("document.querySelector('h1').textContent") as? String)?.contains("recovered") == true)
+
+        // The API serves the CLI's documents: the same keys and the same units.
+        let api = try #require(await HTTP.json(base + "/api/v1/status") as? [String: Any])
+        let cli = try #require(try JSONSerialization.jsonObject(with: Data(MedicBinary.run(["status", "--json", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", state, steady, victim, hostile]).standardOutput.utf8)) as? [String: Any])
+        #expect(Set(api.keys) == Set(cli.keys))
+        let apiUnits = (api["units"] as? [[String: Any]] ?? []).map { $0["unit"] as? String ?? "" }
+        let cliUnits = (cli["units"] as? [[String: Any]] ?? []).map { $0["unit"] as? String ?? "" }
+        #expect(Set(apiUnits) == Set(cliUnits), "\(apiUnits) vs \(cliUnits)")
+        #expect(Set((api["units"] as? [[String: Any]])?.first?.keys.map { $0 } ?? []) == Set((cli["units"] as? [[String: Any]])?.first?.keys.map { $0 } ?? []))
+        let history = try #require(await HTTP.json(base + "/api/v1/history?unit=\(victim)") as? [String: Any])
+        let cliHistory = try #require(try JSONSerialization.jsonObject(with: Data(MedicBinary.run(["history", "--json", "--state-dir", state, "--unit", victim]).standardOutput.utf8)) as? [String: Any])
+        #expect((history["corrections"] as? [[String: Any]])?.map { $0["id"] as? Int } == (cliHistory["corrections"] as? [[String: Any]])?.map { $0["id"] as? Int })
+        let explain = try #require(await HTTP.json(base + "/api/v1/explain/\(steady)") as? [String: Any])
+        #expect(explain["health"] as? String == "healthy")
+        #expect(await HTTP.json(base + "/api/v1/slo") as? [String: Any] != nil)
+        #expect(await HTTP.json(base + "/api/v1/stats") as? [String: Any] != nil)
+        #expect(await HTTP.get(base + "/api/v1/history/999999")?.status == 404)
+        #expect(await HTTP.get(base + "/api/v1/history?outcome=nonsense")?.status == 400)
+        daemon.stop()
+    }
+}
