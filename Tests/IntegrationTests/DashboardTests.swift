@@ -99,8 +99,13 @@ struct DashboardTests {
         #expect(steps.contains { $0.hasPrefix("restart") }, "steps: \(steps)")
         #expect((try browser.evaluate("document.querySelector('h1').textContent") as? String)?.contains("recovered") == true)
 
-        // The API serves the CLI's documents: the same keys and the same units.
-        let api = try #require(await HTTP.json(base + "/api/v1/status") as? [String: Any])
+        // The API serves the CLI's documents: the same keys and the same units (once the daemon has
+        // evaluated the budgets, which the CLI computes on the spot).
+        var api: [String: Any] = [:]
+        #expect(await eventually(20) {
+            api = await HTTP.json(base + "/api/v1/status") as? [String: Any] ?? [:]
+            return (api["units"] as? [[String: Any]])?.allSatisfy { $0["slo"] != nil } == true
+        })
         let cli = try #require(try JSONSerialization.jsonObject(with: Data(MedicBinary.run(["status", "--json", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", state, steady, victim, hostile]).standardOutput.utf8)) as? [String: Any])
         #expect(Set(api.keys) == Set(cli.keys))
         let apiUnits = (api["units"] as? [[String: Any]] ?? []).map { $0["unit"] as? String ?? "" }
@@ -116,6 +121,52 @@ struct DashboardTests {
         #expect(await HTTP.json(base + "/api/v1/stats") as? [String: Any] != nil)
         #expect(await HTTP.get(base + "/api/v1/history/999999")?.status == 404)
         #expect(await HTTP.get(base + "/api/v1/history?outcome=nonsense")?.status == 400)
+
+        // The report file: the same units with the same health, and no script at all.
+        let file = sandbox.runtimeDirectory + "/report.html"
+        let written = try MedicBinary.run(["report", "--html", file, "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", state])
+        #expect(written.status == 0, "\(written.standardError)")
+        try browser.open("file://" + file)
+        let reported = try browser.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('tr.unit')).map(r => [r.dataset.unit, r.dataset.health]))") as? [String: String] ?? [:]
+        let board = try #require(await HTTP.json(base + "/api/v1/status") as? [String: Any])
+        let served = Dictionary(uniqueKeysWithValues: (board["units"] as? [[String: Any]] ?? []).map { ($0["unit"] as? String ?? "", $0["health"] as? String ?? "") })
+        #expect(reported == served, "report \(reported) vs board \(served)")
+        #expect(try browser.evaluate("document.scripts.length") as? Int == 0)
+        #expect(try browser.evaluate("document.querySelectorAll('svg.burn polyline.burn-line').length") as? Int == 3)
+        #expect(try browser.evaluate("typeof window.pwned") as? String == "undefined")
+        daemon.stop()
+    }
+
+    @Test("read-only, Host-checked on loopback, token-guarded elsewhere, with a CSP")
+    func guarded() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let unit = uniqueUnit("guarded")
+        try sandbox.runService(unit, ["/bin/sleep", "infinity"])
+        let port = try freePort()
+        let config = sandbox.runtimeDirectory + "/medic.yaml"
+        let token = "s3cret-token-for-medic-tests"
+        let tokenFile = sandbox.runtimeDirectory + "/token"
+        try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        chmod(tokenFile, 0o600)
+        try "watch: [\(unit)]\nhttp: {listen: \"127.0.0.1:\(port)\", token-file: \(tokenFile)}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(in: sandbox, config: config, stateDirectory: sandbox.runtimeDirectory + "/state")
+        #expect(await daemon.awaitLog("the dashboard on http://127.0.0.1:\(port)/") != nil)
+        let base = "http://127.0.0.1:\(port)"
+        let bearer = ["Authorization": "Bearer \(token)"]
+        #expect(await HTTP.request(base + "/", headers: [:])?.status == 401)
+        #expect(await HTTP.request(base + "/", headers: ["Authorization": "Bearer wrong-token-of-some-length"])?.status == 401)
+        let page = try #require(await HTTP.request(base + "/", headers: bearer))
+        #expect(page.status == 200)
+        #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        #expect(page.headers["content-security-policy"]?.contains("unsafe") == false)
+        #expect(page.body.contains(unit))
+        // DNS rebinding: a page on evil.example that resolves to 127.0.0.1 is refused.
+        #expect(await HTTP.request(base + "/api/v1/status", headers: bearer.merging(["Host": "evil.example:\(port)"]) { a, _ in a })?.status == 421)
+        #expect(await HTTP.request(base + "/api/v1/status", headers: bearer.merging(["Host": "localhost:\(port)"]) { a, _ in a })?.status == 200)
+        // Nothing changes anything.
+        #expect(await HTTP.request(base + "/api/v1/status", method: "POST", headers: bearer)?.status == 405)
+        #expect(await HTTP.request(base + "/metrics", headers: bearer)?.status == 200)
         daemon.stop()
     }
 }

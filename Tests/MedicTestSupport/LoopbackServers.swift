@@ -34,6 +34,21 @@ public enum HTTP {
         }
     }
 
+    /// A request with these headers; the response's status, lower-cased headers and body.
+    public static func request(_ url: String, method: String = "GET", headers: [String: String], timeout: Double = 5) async -> (status: Int, headers: [String: String], body: String)? {
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.method = .init(rawValue: method)
+            for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let body = try await response.body.collect(upTo: 64 << 20)
+            let fields = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+            return (Int(response.status.code), fields, String(buffer: body))
+        } catch {
+            return nil
+        }
+    }
+
     /// A GET's body decoded as JSON.
     public static func json(_ url: String) async -> Any? {
         guard let (status, body) = await get(url), status == 200 else { return nil }
