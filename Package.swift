@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicConfigTests", dependencies: ["MedicConfig", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicStoreTests", dependencies: ["MedicStore", "MedicCore"]),
-        .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicHTTP", "MedicCore", "MedicStore", "SystemdBus", "MedicTestSupport", "ProcessRunner"]),
+        .testTarget(name: "MedicEngineTests", dependencies: ["MedicEngine", "MedicHTTP", "MedicReports", "MedicConfig", "MedicCore", "MedicStore", "SystemdBus", "MedicTestSupport", "ProcessRunner"]),
         // Measures Medic on a sandboxed systemd and prints figures (not a test).
         .executableTarget(
             name: "MedicBench",

@@ -92,6 +92,7 @@ struct ConfigParserTests {
         ("availability:\n  degraded-is-bad: maybe\n", "m.yaml:2:20: availability.degraded-is-bad: expected true or false"),
         ("http:\n  listen: 'localhost:99999'\n", "m.yaml:2:11: http.listen: expected HOST:PORT with a port from 1 to 65535, a bare port, or a unix socket path; got 'localhost:99999'"),
         ("http:\n  listen: unix:run/medic.sock\n", "m.yaml:2:11: http.listen: a unix socket needs an absolute path, e.g. unix:/run/medic/http.sock"),
+        ("http:\n  token-file: token\n", "m.yaml:2:15: http.token-file: must be an absolute path to a file only its owner can read (chmod 600)"),
         ("metrics:\n  textfile: medic.prom\n", "m.yaml:2:13: metrics.textfile: must be an absolute path (node_exporter's --collector.textfile.directory and a name ending in .prom)"),
         ("metrics:\n  textfile: /var/lib/node_exporter/medic.txt\n", "m.yaml:2:13: metrics.textfile: must end in .prom: node_exporter's textfile collector reads only such files"),
         ("alerts:\n  alertmanager: ftp://am:9093\n", "m.yaml:2:17: alerts.alertmanager: expected an http:// or https:// URL of an Alertmanager, e.g. http://127.0.0.1:9093; got 'ftp://am:9093'"),

@@ -130,4 +130,20 @@ struct TrustedFileTests {
             "medic.yaml:10:19: corrections.max-concurrent: expected a whole number of at least 1, got 'x'",
         ])
     }
+
+    @Test("the dashboard's token file: readable by its owner alone, one token of 16 characters or more")
+    func tokenFile() throws {
+        let dir = try directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/token"
+        try write("  a-long-enough-token-1234\n", to: path, mode: 0o600)
+        #expect(try TokenFile.read(path, trustedOwner: owner) == "a-long-enough-token-1234")
+        try write("a-long-enough-token-1234", to: path, mode: 0o644)
+        #expect(throws: TrustedFile.Refusal.self) { try TokenFile.read(path, trustedOwner: owner) }
+        do { _ = try TokenFile.read(path, trustedOwner: owner) } catch { #expect(error.message.contains("readable by others")) }
+        try write("short", to: path, mode: 0o600)
+        do { _ = try TokenFile.read(path, trustedOwner: owner); Issue.record("a short token was taken") } catch { #expect(error.message.contains("at least 16")) }
+        try write("two tokens-with-a-space-in", to: path, mode: 0o600)
+        #expect(throws: TrustedFile.Refusal.self) { try TokenFile.read(path, trustedOwner: owner) }
+    }
 }
