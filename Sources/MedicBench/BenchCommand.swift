@@ -48,6 +48,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("scrape-only"), help: "Measure only the cost of a Prometheus scrape of medic run at each unit count.")
     var scrapeOnly = false
 
+    @Flag(name: .customLong("dashboard-only"), help: "Measure only the dashboard's response times and the HTTP server's idle memory at each unit count.")
+    var dashboardOnly = false
+
+    @Option(name: .customLong("screenshots"), help: ArgumentHelp("Instead of the benchmark, write README's dashboard screenshots (board.png, unit.png) into this directory.", valueName: "dir"))
+    var screenshots: String?
+
     @Option(name: .customLong("playbooks"), help: "The playbooks for --faults (default: the repository's Playbooks).")
     var playbooks: String?
 
@@ -56,6 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
         var detection: [DetectionBench.Result] = []
         var startup: [StartupFigures] = []
         var scrape: [ScrapeBench.Result] = []
+        var dashboard: [DashboardBench.Result] = []
         var flapping: FlapBench.Result?
         var sloQuery: SLOQueryBench.Result?
         var correction: CorrectionBench.Result?
@@ -89,6 +96,10 @@ struct BenchCommand: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw ValidationError("no medic binary at \(binary): build it first (swift build -c release)")
         }
+        if let screenshots {
+            try await Screenshots(binary: binary, directory: screenshots).run()
+            return
+        }
         if faultSuite {
             let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             let shipped = playbooks ?? root.appendingPathComponent("Playbooks").path
@@ -118,6 +129,19 @@ struct BenchCommand: AsyncParsableCommand {
             try await units.create(names, command: ["/bin/sleep", "infinity"])
             try await units.waitForNoJobs()
             say("\(count) units created and started in \(String(format: "%.1f", Date().timeIntervalSince(created))) s")
+            if !scrapeOnly {
+                let dashboard = try await DashboardBench(binary: binary, sandbox: sandbox, pattern: "lat\(count)-*.service", sampleUnit: names[0], units: count).run()
+                report.dashboard.append(dashboard)
+                for endpoint in dashboard.endpoints {
+                    say(String(format: "dashboard at %d units: GET %@ (%.0f KiB): wall %@; %.1f ms of medic's CPU", count, endpoint.path, endpoint.bodyKiB, endpoint.wall.text, endpoint.cpuMillisecondsPerRequest))
+                }
+                say("dashboard at \(count) units: RSS without the server \(f1(dashboard.residentWithoutServerMiB)) MiB, with it idle \(f1(dashboard.residentWithServerIdleMiB)) MiB, after the requests \(f1(dashboard.residentAfterRequestsMiB)) MiB")
+                if dashboardOnly {
+                    await units.stop(names)
+                    _ = try? sandbox.systemctl("reset-failed")
+                    continue
+                }
+            }
             let scrape = try await ScrapeBench(binary: binary, sandbox: sandbox, pattern: "lat\(count)-*.service", units: count).run()
             report.scrape.append(scrape)
             say(String(format: "scrape of /metrics at %d units (%d series, %.0f KiB): %.1f ms of medic's CPU per scrape; wall %@",
@@ -141,7 +165,7 @@ struct BenchCommand: AsyncParsableCommand {
             _ = try? sandbox.systemctl("reset-failed")
         }
 
-        if scrapeOnly {
+        if scrapeOnly || dashboardOnly {
             say("")
             for line in Self.table(report) { say(line) }
             try write(report)
@@ -165,6 +189,8 @@ struct BenchCommand: AsyncParsableCommand {
         for line in Self.table(report) { say(line) }
         try write(report)
     }
+
+    private func f1(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
 
     /// Writes the figures as JSON to `output`.
     func write(_ figures: some Encodable) throws {
@@ -205,6 +231,13 @@ struct BenchCommand: AsyncParsableCommand {
         }
         for scrape in r.scrape {
             lines.append("| CPU per scrape of /metrics at \(scrape.units) units (\(scrape.series) series, \(f(scrape.bodyKiB, 0)) KiB) | \(f(scrape.cpuMillisecondsPerScrape)) ms (wall p50 \(f(scrape.wall.p50)) ms) | ≤ 20 ms at 3000 |")
+        }
+        for d in r.dashboard {
+            for e in d.endpoints {
+                let target = e.path == "/" ? "≤ 100 ms at 3000" : ""
+                lines.append("| dashboard GET \(e.path) at \(d.units) units (\(f(e.bodyKiB, 0)) KiB) | wall p50 \(f(e.wall.p50)) / p99 \(f(e.wall.p99)) ms, \(f(e.cpuMillisecondsPerRequest)) ms CPU | \(target) |")
+            }
+            lines.append("| RSS of medic run at \(d.units) units: no server / server idle / after requests | \(f(d.residentWithoutServerMiB)) / \(f(d.residentWithServerIdleMiB)) / \(f(d.residentAfterRequestsMiB)) MiB | |")
         }
         if let slo = r.sloQuery {
             lines.append("| medic slo over 30 days × \(slo.units) units | \(f(slo.medianSeconds, 3)) s | ≤ 1 s |")
