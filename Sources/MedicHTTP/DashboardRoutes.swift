@@ -81,9 +81,15 @@ enum DashboardRoutes {
             guard let (id, messages) = await dashboard.feed.subscribe() else { return apiError(.serviceUnavailable, "too many live streams open") }
             let feed = dashboard.feed
             let body = ResponseBody { writer in
-                // The browser knows the stream is open before the first change arrives.
-                try await writer.write(ByteBuffer(string: "retry: 1000\nevent: hello\ndata: {}\n\n"))
-                for await message in messages { try await writer.write(ByteBuffer(string: message.wire)) }
+                do {
+                    // The browser knows the stream is open before the first change arrives.
+                    try await writer.write(ByteBuffer(string: "retry: 1000\nevent: hello\ndata: {}\n\n"))
+                    for await message in messages { try await writer.write(ByteBuffer(string: message.wire)) }
+                } catch {
+                    // The reader went away: its place is freed at once.
+                    await feed.unsubscribe(id)
+                    throw error
+                }
                 await feed.unsubscribe(id)
                 try await writer.finish(nil)
             }

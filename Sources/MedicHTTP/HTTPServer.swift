@@ -62,7 +62,19 @@ public struct HTTPServer: Service {
                 // Open event streams end at once: a shutdown must not wait for browsers to hang up.
                 let feed = dashboard?.feed
                 try await withGracefulShutdownHandler {
-                    try await application.run()
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { try await application.run() }
+                        if let feed {
+                            group.addTask {
+                                while !Task.isCancelled {
+                                    try await Task.sleep(for: .seconds(15))
+                                    await feed.keepalive()
+                                }
+                            }
+                        }
+                        try await group.next()
+                        group.cancelAll()
+                    }
                 } onGracefulShutdown: {
                     if let feed { Task { await feed.close() } }
                 }

@@ -12,8 +12,8 @@ public actor LiveFeed {
         public var data: String
         public var id: Int
 
-        /// The event as it goes on the wire.
-        public var wire: String { "id: \(id)\nevent: \(event)\ndata: \(data)\n\n" }
+        /// The event as it goes on the wire (a keep-alive is a comment line).
+        public var wire: String { event.isEmpty ? ":\n\n" : "id: \(id)\nevent: \(event)\ndata: \(data)\n\n" }
     }
 
     /// At most this many streams at once; more are refused (503) rather than piling up.
@@ -56,6 +56,12 @@ public actor LiveFeed {
         nextMessage += 1
         let message = Message(event: event, data: data, id: nextMessage)
         for reader in readers.values { reader.yield(message) }
+    }
+
+    /// A comment line to every reader, so that a reader that went away without a word is noticed
+    /// (the write fails) and its place freed.
+    public func keepalive() {
+        for reader in readers.values { reader.yield(Message(event: "", data: "", id: 0)) }
     }
 
     /// A watch event: transitions are published, the rest is not the board's business.
