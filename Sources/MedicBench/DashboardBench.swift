@@ -67,13 +67,4 @@ struct DashboardBench {
         return Result(units: units, requests: requests, endpoints: endpoints, residentWithoutServerMiB: without, residentWithServerIdleMiB: idle,
                       residentAfterRequestsMiB: ProcessFigures.residentMiB(pid))
     }
-
-    private func waitUntilAsync(_ timeout: Double, _ condition: () async -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(200))
-        }
-        return false
-    }
 }

@@ -119,6 +119,16 @@ func waitUntil(_ timeout: Double, _ condition: () -> Bool) async -> Bool {
     return condition()
 }
 
+/// Like `waitUntil` for a condition that must itself wait (an HTTP request), polled every 100 ms.
+func waitUntilAsync(_ timeout: Double, _ condition: () async -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+}
+
 /// Prints a line and flushes it, so that progress shows as it happens, also when piped.
 func say(_ text: String) {
     print(text)

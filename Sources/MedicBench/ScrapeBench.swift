@@ -50,14 +50,4 @@ struct ScrapeBench {
         return Result(units: units, scrapes: scrapes, cpuMillisecondsPerScrape: max(0, cpu) / Double(scrapes) * 1000, wall: Distribution(millis: wall),
                       bodyKiB: Double(body.utf8.count) / 1024, series: MetricsText(body).samples.count)
     }
-
-    /// Polls an async condition every 100 ms until it holds or `timeout` passes.
-    private func waitUntilAsync(_ timeout: Double, _ condition: () async -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return false
-    }
 }
