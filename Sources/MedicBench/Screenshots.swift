@@ -24,10 +24,10 @@ struct Screenshots {
         for unit in ["web-frontend.service", "api.service", "worker.service", "billing.service", "backup.timer"] { _ = try? sandbox.systemctl("start", unit) }
         let playbooks = sandbox.runtimeDirectory + "/playbooks"
         try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
-        try "name: restart-worker\nmatch: {unit: worker.service}\ntrigger: failure\nsteps:\n  - restart\nverify: {healthy-for: 2s, within: 10s}\nguard: {cooldown: 1s, max-attempts: 100}\n"
+        try "name: restart-worker\nmatch: {units: [worker.service]}\ntrigger: failure\nsteps:\n  - restart\nverify: {healthy-for: 2s, within: 10s}\nguard: {cooldown: 1s, max-attempts: 100}\n"
             .write(toFile: playbooks + "/restart.yaml", atomically: true, encoding: .utf8)
         let port = try freePort()
-        let config = "watch: ['*.service', '*.timer']\nslo: {objective: 99, window: 10m, burn-rate-alerts: [{severity: page, long: 1m, short: 10s, threshold: 2}]}\nhttp: {listen: '127.0.0.1:\(port)'}\n"
+        let config = "watch: [web-frontend.service, api.service, worker.service, billing.service, backup.service, backup.timer]\nslo: {objective: 99, window: 1h, burn-rate-alerts: [{severity: page, long: 5m, short: 30s, threshold: 14.4}, {severity: ticket, long: 30m, short: 5m, threshold: 3}]}\nhttp: {listen: '127.0.0.1:\(port)'}\n"
         let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: "shots", config: config,
                                      extra: ["--playbooks", playbooks, "--journal-directory", sandbox.journalDirectory])
         defer { daemon.stop() }
@@ -40,7 +40,7 @@ struct Screenshots {
         try browser.screenshot(to: directory + "/board.png")
         try browser.open("http://127.0.0.1:\(port)/units/worker.service")
         try await Task.sleep(for: .seconds(1))
-        try browser.screenshot(to: directory + "/unit.png")
+        try browser.screenshot(to: directory + "/unit.png", wholePage: false)
         say("wrote \(directory)/board.png and \(directory)/unit.png")
     }
 }

@@ -84,9 +84,9 @@ public final class HeadlessBrowser: @unchecked Sendable {
         return (reply["result"] as? [String: Any])?["value"]
     }
 
-    /// A PNG of the page as it looks (for README's screenshots).
-    public func screenshot(to path: String) throws {
-        let reply = try call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": true])
+    /// A PNG of the page as it looks (for README's screenshots): the whole page, or what the window shows.
+    public func screenshot(to path: String, wholePage: Bool = true) throws {
+        let reply = try call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": wholePage])
         guard let data = (reply["data"] as? String).flatMap({ Data(base64Encoded: $0) }) else { throw Failure(description: "no screenshot") }
         try data.write(to: URL(fileURLWithPath: path))
     }
