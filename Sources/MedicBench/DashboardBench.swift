@@ -13,6 +13,9 @@ struct DashboardBench {
         var residentWithoutServerMiB: Double?
         var residentWithServerIdleMiB: Double?
         var residentAfterRequestsMiB: Double?
+        /// After as many requests again: equal to the first figure when the growth is the allocator
+        /// keeping freed memory, larger when something leaks.
+        var residentAfterSecondRoundMiB: Double?
     }
 
     struct Endpoint: Encodable {
@@ -64,7 +67,12 @@ struct DashboardBench {
             endpoints.append(Endpoint(path: path, wall: Distribution(millis: wall), cpuMillisecondsPerRequest: max(0, cpu) / Double(requests) * 1000, bodyKiB: Double(size) / 1024))
         }
         try await Task.sleep(for: .seconds(3))
+        let afterFirst = ProcessFigures.residentMiB(pid)
+        for endpoint in endpoints {
+            for _ in 0..<requests { _ = await HTTP.get(base + endpoint.path, timeout: 30) }
+        }
+        try await Task.sleep(for: .seconds(3))
         return Result(units: units, requests: requests, endpoints: endpoints, residentWithoutServerMiB: without, residentWithServerIdleMiB: idle,
-                      residentAfterRequestsMiB: ProcessFigures.residentMiB(pid))
+                      residentAfterRequestsMiB: afterFirst, residentAfterSecondRoundMiB: ProcessFigures.residentMiB(pid))
     }
 }
