@@ -63,7 +63,7 @@ enum SLOTable {
             let sli = r.sli.map(percent) ?? "no data"
             let left = "\(Int(r.remainingPercent.rounded()))% (\(FailureDescription.duration(max(0, r.remainingSeconds))))"
             let burn = r.rules.first.map { "\(rate($0.longRate))/\(rate($0.shortRate))" } ?? "-"
-            let exhaustion = r.timeToExhaustion.map(FailureDescription.duration) ?? "never"
+            let exhaustion = r.state == .exhausted || r.timeToExhaustion == 0 ? "exhausted" : r.timeToExhaustion.map(FailureDescription.duration) ?? "never"
             let partial = r.windowFilled ? "" : "  (window not full: \(FailureDescription.duration(r.observedSeconds)) observed)"
             lines.append("\(r.state.rawValue.padded(9)) \(r.alertLevel.padded(3)) \(slo.unit.padded(width)) \(objective.padded(16)) \(sli.padded(9)) \(left.padded(18)) \(burn.padded(14)) \(exhaustion)\(partial)")
         }

@@ -95,7 +95,8 @@ public struct MetricsExposition: Sendable {
         text.family("medic_slo_burn_rate", "gauge", "How fast the error budget burns over the window: 1 spends exactly the budget over the SLO window")
         var windowLabels: [Double: [UInt8]] = [:]
         for (label, report) in reports {
-            for rate in report.burnRates {
+            // A window without data has no rate (absent, not 0).
+            for rate in report.burnRates where rate.hasData {
                 let window = windowLabels[rate.window] ?? ExpositionText.label("window", FailureDescription.window(rate.window))
                 windowLabels[rate.window] = window
                 text.sample("medic_slo_burn_rate", label, window, rate.rate)

@@ -13,6 +13,18 @@ struct SLOWorkbookTests {
         #expect(abs(SLOSpec.standard.budget - 43.2 * 60) < 1e-6)
     }
 
+    @Test("a window without counted time has no burn rate (coverage 0); a partly observed one says how much it covers")
+    func coverage() throws {
+        let now = 10_000.0
+        // Observed for the last 30 minutes, then unknown for the last 10 (Medic stopped at now - 600).
+        let timeline = AvailabilityTimeline(observations: [observation(now - 1800, "active")], knownUntil: now - 600, policy: AvailabilityPolicy())
+        let report = SLOEvaluator.evaluate(timeline, spec: SLOSpec.standard, now: now)
+        let fiveMinutes = try #require(report.burnRates.first { $0.window == 300 })
+        #expect(!fiveMinutes.hasData && fiveMinutes.coverage == 0)
+        let hour = try #require(report.burnRates.first { $0.window == 3600 })
+        #expect(hour.hasData && abs(hour.coverage - 1200.0 / 3600) < 1e-9)
+    }
+
     @Test("burning at 14.4x, a full budget lasts about 2.08 days")
     func fastBurn() throws {
         let now = 100_000_000.0

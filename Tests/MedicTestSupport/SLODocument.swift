@@ -12,7 +12,8 @@ public struct SLODocument: Decodable, Sendable {
         public var observedSeconds: Double
         public var goodSeconds, badSeconds, excludedSeconds, unknownSeconds: Double
         public var budgetSeconds, consumedSeconds, remainingSeconds, remainingPercent: Double
-        public var burnRates: [String: Double]
+        public var burnRates: [String: Double?]
+        public var burnRateCoverage: [String: Double]
         public var state: String
         public var alertLevel: String
         public var timeToExhaustionSeconds: Double?

@@ -16,8 +16,12 @@ public enum SLOEvaluator {
             return timeline.totals(from: now - window, to: now).badRatio / unavailable
         }
         var rates: [Double: Double] = [:]
+        var coverage: [Double: Double] = [:]
         for rule in spec.rules {
-            for window in [rule.longWindow, rule.shortWindow] where rates[window] == nil { rates[window] = rate(over: window) }
+            for window in [rule.longWindow, rule.shortWindow] where rates[window] == nil {
+                rates[window] = rate(over: window)
+                coverage[window] = window > 0 ? min(1, timeline.totals(from: now - window, to: now).counted / window) : 0
+            }
         }
         let statuses = spec.rules.map { rule -> SLOReport.RuleStatus in
             let long = rates[rule.longWindow] ?? 0, short = rates[rule.shortWindow] ?? 0
@@ -59,7 +63,7 @@ public enum SLOEvaluator {
             consumedSeconds: consumed,
             remainingSeconds: remaining,
             remainingPercent: budget > 0 ? remaining / budget * 100 : 0,
-            burnRates: rates.keys.sorted().map { SLOReport.BurnRate(window: $0, rate: rates[$0] ?? 0) },
+            burnRates: rates.keys.sorted().map { SLOReport.BurnRate(window: $0, rate: rates[$0] ?? 0, coverage: coverage[$0] ?? 0) },
             rules: statuses,
             state: state,
             alertLevel: state.alertLevel,

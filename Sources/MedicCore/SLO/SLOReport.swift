@@ -5,6 +5,11 @@ public struct SLOReport: Sendable, Equatable, Codable {
         /// Seconds.
         public var window: Double
         public var rate: Double
+        /// The share of the window with counted (good or bad) time: 0 means no data, and the rate
+        /// says nothing.
+        public var coverage: Double = 1
+
+        public var hasData: Bool { coverage > 0 }
     }
 
     /// One burn-rate rule with both of its rates and whether it fires.

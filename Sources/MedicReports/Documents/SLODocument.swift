@@ -22,7 +22,10 @@ public struct SLOJSON: Encodable, Sendable {
     public var observedSeconds: Double
     public var goodSeconds, badSeconds, excludedSeconds, unknownSeconds: Double
     public var budgetSeconds, consumedSeconds, remainingSeconds, remainingPercent: Double
-    public var burnRates: [String: Double]
+    /// By window; null for a window without any counted time (a rate of 0 would claim a good one).
+    public var burnRates: [String: Double?]
+    /// By window: the share of it with counted time.
+    public var burnRateCoverage: [String: Double]
     public var alerts: [Alert]
     public var state: String
     public var alertLevel: String
@@ -40,7 +43,8 @@ public struct SLOJSON: Encodable, Sendable {
     public init(_ slo: UnitSLO) {
         let r = slo.report
         unit = slo.unit
-        objective = r.objective * 100
+        // A ratio, as `sli` is (0.999 for 99.9 %).
+        objective = r.objective
         window = r.window
         sli = r.sli
         windowFilled = r.windowFilled
@@ -53,7 +57,8 @@ public struct SLOJSON: Encodable, Sendable {
         consumedSeconds = r.consumedSeconds
         remainingSeconds = r.remainingSeconds
         remainingPercent = r.remainingPercent
-        burnRates = Dictionary(r.burnRates.map { (FailureDescription.window($0.window), $0.rate) }, uniquingKeysWith: { first, _ in first })
+        burnRates = Dictionary(r.burnRates.map { (FailureDescription.window($0.window), $0.hasData ? $0.rate : nil) }, uniquingKeysWith: { first, _ in first })
+        burnRateCoverage = Dictionary(r.burnRates.map { (FailureDescription.window($0.window), $0.coverage) }, uniquingKeysWith: { first, _ in first })
         alerts = r.rules.map { Alert(rule: $0.rule.label, severity: $0.rule.severity.rawValue, longRate: $0.longRate, shortRate: $0.shortRate, firing: $0.firing) }
         state = r.state.rawValue
         alertLevel = r.alertLevel
