@@ -17,8 +17,19 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: "Uses the running systemd; where none runs (or with --sandbox) starts a real systemd --user in a private mount namespace, which needs root. Everything created is removed at the end or on Ctrl-C."
     )
 
-    @Option(help: "Seconds to watch before cleaning up.")
-    var duration: Double = 15
+    @Option(name: .customLong("duration"), help: ArgumentHelp("How long to watch before cleaning up: a duration (30s, 2m) or seconds.", valueName: "duration"))
+    var durationText = "15s"
+
+    func validate() throws {
+        guard parsedDuration != nil else { throw ValidationError("--duration: expected a duration such as 30s or 2m, got '\(durationText)'") }
+    }
+
+    /// Seconds: a duration as every other option takes it, or a bare number of seconds as before.
+    private var parsedDuration: Double? {
+        let value = DurationText.parse(durationText) ?? Double(durationText)
+        guard let value, value.isFinite, value > 0 else { return nil }
+        return value
+    }
 
     @Flag(help: "Use the bundled sandbox even if systemd is running.")
     var sandbox = false
@@ -49,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
         let address = target.address
         supervisor.onEvent = { event in WatchCommand.report(event, json: false, address: address) }
         let running = supervisor
-        let duration = self.duration
+        let duration = parsedDuration ?? 15
         Output.line("\nRunning the supervisor (as `medic run` does) for \(Int(duration)) s with a 95 % SLO over 1 min;")
         Output.line("the demo kills \(DemoUnits.web) with SIGKILL after 3 s. Ctrl-C ends it early.\n")
         await withTaskGroup(of: Void.self) { group in

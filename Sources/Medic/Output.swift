@@ -11,6 +11,22 @@ enum Output {
         fflush(nil)
     }
 
+    /// One line of pieces, each escaped; a piece with a health class is coloured when `color` is on
+    /// (the colour codes are Medic's own, the text inside them escaped like any other).
+    static func line(_ pieces: [(text: String, health: Health?)], color: Bool) {
+        var line = ""
+        for piece in pieces {
+            let text = TerminalText.escape(piece.text)
+            if color, let health = piece.health, let sgr = ColorOptions.sgr(health) {
+                line += "\u{1B}[\(sgr)m" + text + "\u{1B}[0m"
+            } else {
+                line += text
+            }
+        }
+        print(line)
+        fflush(nil)
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data("medic: \(TerminalText.escape(text))\n".utf8))
     }

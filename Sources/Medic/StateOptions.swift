@@ -21,6 +21,11 @@ struct StateOptions: ParsableArguments {
         }
     }
 
+    /// Whether a configuration file is there to honour (an explicit one always is).
+    var configurationFileExists: Bool {
+        configPath != nil || FileManager.default.fileExists(atPath: ConfigLoader.defaultPath(isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment))
+    }
+
     var storePath: String { Self.storePath(stateDirectory: stateDirectory) }
 
     /// `DIR/medic.db`, with the conventional directory when none is given.

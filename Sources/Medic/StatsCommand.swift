@@ -29,6 +29,12 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try state.configuration()
         if let reset {
+            // Only a playbook something was learned of can be reset; a typo must not pass for a reset.
+            let known = Set(try await state.existingStore()?.pastCorrections().map(\.playbook) ?? [])
+            guard known.contains(reset) else {
+                let names = known.sorted()
+                throw MedicFailure("no playbook named '\(reset)' has recorded corrections in \(state.storePath)\(names.isEmpty ? ": nothing was learned yet" : "; known: \(names.joined(separator: ", "))")")
+            }
             let store = try state.openStore()
             try await store.resetStatistics(playbook: reset, at: Date().timeIntervalSince1970)
             Output.line("statistics of \(reset) reset: its attempts so far no longer count")

@@ -2,6 +2,9 @@ import MedicCore
 
 /// Formats the status table.
 enum StatusTable {
+    /// The health column, with its space: rows start with it.
+    static let healthWidth = 9
+
     /// With `budgets` (a history store is present) two SLO columns come before the reason.
     static func lines(_ units: [UnitHealth], budgets: [String: SLOReport]? = nil) -> [String] {
         let nameWidth = min(60, units.map(\.name.count).max() ?? 4)

@@ -17,6 +17,8 @@ struct WatchCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per line.")
     var json = false
 
+    @OptionGroup var color: ColorOptions
+
     @Argument(help: ArgumentHelp("Units to watch (all when none).", valueName: "pattern"))
     var patterns: [String] = []
 
@@ -24,22 +26,22 @@ struct WatchCommand: AsyncParsableCommand {
         let patterns = try parsePatterns(self.patterns)
         let address = manager.address
         let watcher = UnitWatcher(address: address, patterns: patterns, logger: Logger(label: "medic.watch"))
-        let json = self.json
+        let json = self.json, colored = color.enabled
         do {
-            try await watcher.run { event in WatchCommand.report(event, json: json, address: address) }
+            try await watcher.run { event in WatchCommand.report(event, json: json, address: address, color: colored) }
         } catch {
             throw MedicFailure(describeConnectionFailure(error, address: address))
         }
     }
 
     /// Prints one watch event: transitions on stdout, connection news on stderr.
-    static func report(_ event: WatchEvent, json: Bool, address: BusAddress) {
+    static func report(_ event: WatchEvent, json: Bool, address: BusAddress, color: Bool = false) {
         switch event {
         case .ready(let count):
             Output.error("watching \(count) units on \(address)")
         case .transition(let transition):
             let report = TransitionReport(transition)
-            if json { Output.json(report, pretty: false) } else { Output.line(report.text) }
+            if json { Output.json(report, pretty: false) } else { Output.line(line(report, health: transition.to), color: color) }
         case .connectionLost(let reason):
             Output.error("lost the connection to systemd (\(reason)); reconnecting")
         case .reconnected(let count):
@@ -51,5 +53,15 @@ struct WatchCommand: AsyncParsableCommand {
         case .observed:
             break
         }
+    }
+
+    /// The human line: time, unit and change in aligned columns, then the reason without repeating
+    /// the class it names (`failed -> failed: exit-code` reads `failed  exit-code`).
+    static func line(_ report: TransitionReport, health: Health) -> [(text: String, health: Health?)] {
+        var reason = report.reason
+        if reason.hasPrefix(report.to + ": ") { reason.removeFirst(report.to.count + 2) }
+        let from = "\(report.from ?? "new") -> "
+        return [("\(report.time)  \(report.unit.padded(40))  \(from)", nil), (report.to, health),
+                (String(repeating: " ", count: max(0, 20 - from.count - report.to.count)) + "  \(reason)", nil)]
     }
 }

@@ -143,5 +143,14 @@ struct ReviewTests {
         #expect(explanation.contains("decision: would act: restore-config"), "\(explanation)")
         let explainJSON = try json(MedicBinary.run(["explain", "--json"] + bus + state + journal + ["--playbooks", playbooks, name], in: sandbox))
         #expect((explainJSON["playbooks"] as? [[String: Any]])?.map { $0["name"] as? String } == ["restore-config", "more-memory"])
+
+        // A reset names a playbook something was learned of; a typo is refused, naming the known ones.
+        let typo = try MedicBinary.run(["stats", "--reset", "restore-confg"] + state)
+        #expect(typo.status == 1)
+        #expect(typo.standardError.contains("no playbook named 'restore-confg'") && typo.standardError.contains("known: more-memory, restore-config"), "\(typo.standardError)")
+        let reset = try MedicBinary.run(["stats", "--reset", "more-memory"] + state)
+        #expect(reset.status == 0, "\(reset.standardError)")
+        let afterReset = try json(MedicBinary.run(["stats", "--json"] + state))
+        #expect((afterReset["statistics"] as? [[String: Any]])?.map { $0["playbook"] as? String } == ["restore-config"], "more-memory's attempts no longer count")
     }
 }

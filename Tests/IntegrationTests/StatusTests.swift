@@ -22,6 +22,39 @@ struct StatusTests {
         }
     }
 
+    @Test("without patterns status shows what medic.yaml watches (--all: everything); --state and --failed-only filter by class; colour when asked")
+    func watchedStateColor() throws {
+        try withSandbox { sandbox in
+            let failing = uniqueUnit("cfg-failing"), kept = uniqueUnit("cfg-kept"), ignored = uniqueUnit("cfg-ignored")
+            try sandbox.runService(failing, ["/bin/sh", "-c", "exit 3"], wait: true)
+            for name in [kept, ignored] { try sandbox.runService(name, ["/bin/sleep", "infinity"]) }
+            let config = sandbox.runtimeDirectory + "/status.yaml"
+            try "watch: ['medic-test-cfg-*']\nignore: [\(ignored)]\n".write(toFile: config, atomically: true, encoding: .utf8)
+            let base = ["status", "--json", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", sandbox.runtimeDirectory + "/none"]
+            func units(_ extra: [String]) throws -> [String: String] {
+                let result = try MedicBinary.run(base + extra, in: sandbox)
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any], "\(result.standardError)")
+                return Dictionary(((document["units"] as? [[String: Any]]) ?? []).map { ($0["unit"] as? String ?? "", $0["health"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+            }
+            let watched = try units([])
+            #expect(Set(watched.keys) == [failing, kept], "\(watched)")
+            let everything = try units(["--all"])
+            #expect(everything[ignored] == "healthy" && everything.count > 3, "\(everything.keys.sorted())")
+            #expect(try units(["--state", "failed"]) == [failing: "failed"])
+            #expect(try units(["--failed-only"]) == [failing: "failed"])
+            #expect(try units(["--state", "healthy,failed"]).count == 2)
+            let bad = try MedicBinary.run(base + ["--state", "broken"], in: sandbox)
+            #expect(bad.status != 0 && bad.standardError.contains("unknown health class 'broken'"), "\(bad.standardError)")
+
+            let text = ["status", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", sandbox.runtimeDirectory + "/none"]
+            let colored = try MedicBinary.run(text + ["--color", "always"], in: sandbox).standardOutput
+            #expect(colored.contains("\u{1B}[1;31mfailed   \u{1B}[0m \(failing)"), "\(colored)")
+            #expect(colored.contains("\u{1B}[32mhealthy  \u{1B}[0m \(kept)"), "\(colored)")
+            #expect(colored.contains("2 units: 1 needs attention (1 failed, 0 degraded); 1 healthy, 0 idle by design, 0 unknown"), "\(colored)")
+            #expect(!(try MedicBinary.run(text + ["--color", "never"], in: sandbox).standardOutput.contains("\u{1B}[")))
+        }
+    }
+
     @Test("a running unit is healthy and status exits 0 with the summary")
     func healthy() throws {
         try withSandbox { sandbox in
@@ -37,7 +70,8 @@ struct StatusTests {
             let text = try MedicBinary.run(["status", "--bus-address", sandbox.busAddress, name], in: sandbox)
             #expect(text.status == 0)
             #expect(text.standardOutput.contains("healthy   \(name)"))
-            #expect(text.standardOutput.contains("1 units: 1 healthy, 0 degraded, 0 failed, 0 idle, 0 unknown; 100.0% healthy"))
+            #expect(text.standardOutput.contains("1 unit: 0 need attention (0 failed, 0 degraded); 1 healthy, 0 idle by design, 0 unknown"))
+            #expect(!text.standardOutput.contains("\u{1B}["), "no colour when the output is not a terminal")
         }
     }
 

@@ -63,6 +63,21 @@ struct WatchTests {
         }
     }
 
+    @Test("human lines: aligned columns, the class coloured when asked, the reason without repeating it")
+    func humanLines() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("human")
+            try sandbox.runService(name, ["/bin/sleep", "infinity"])
+            let watch = try WatchProcess([name], in: sandbox, format: ["--color", "always"])
+            defer { watch.stop() }
+            kill(try sandbox.mainPID(of: name), SIGKILL)
+            let line = try #require(watch.output.waitFor(timeout: 30) { $0.contains(name) && $0.contains("failed") }?.line)
+            let padded = name + String(repeating: " ", count: max(0, 40 - name.count))
+            #expect(line.contains("Z  \(padded)  healthy -> \u{1B}[1;31mfailed\u{1B}[0m     signal SIGKILL"), "\(line)")
+            #expect(!line.contains("failed: signal"), "\(line)")
+        }
+    }
+
     @Test("the watch keeps going across daemon-reload and daemon-reexec")
     func reloadAndReexec() throws {
         try withSandbox { sandbox in

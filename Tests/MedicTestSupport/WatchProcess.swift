@@ -21,9 +21,10 @@ public final class WatchProcess: @unchecked Sendable {
     }
 
     /// Starts the watch and waits until it has its snapshot ("watching N units" on stderr).
-    public init(_ patterns: [String], in sandbox: SystemdSandbox, readyTimeout: Double = 30) throws {
+    /// `format` replaces `--json` (e.g. `--color always` for the human lines).
+    public init(_ patterns: [String], in sandbox: SystemdSandbox, format: [String] = ["--json"], readyTimeout: Double = 30) throws {
         child = try ChildProcess.spawn(
-            [MedicBinary.path, "watch", "--json", "--bus-address", sandbox.busAddress] + patterns,
+            [MedicBinary.path, "watch"] + format + ["--bus-address", sandbox.busAddress] + patterns,
             environment: sandbox.environment, standardOutput: .pipe, standardError: .pipe
         )
         output = LineReader(fd: child.standardOutput)

@@ -101,6 +101,8 @@ public struct UnitReport: Encodable, Sendable {
 /// The summary line's figures.
 public struct SummaryReport: Encodable, Sendable {
     public var total, healthy, degraded, failed, idle, unknown: Int
+    /// Failed and degraded units: what a person should look at (idle units are idle by design).
+    public var needAttention: Int
     public var healthyPercent: Double
 
     public init(_ summary: HealthSummary) {
@@ -110,10 +112,13 @@ public struct SummaryReport: Encodable, Sendable {
         failed = summary.failed
         idle = summary.idle
         unknown = summary.unknown
+        needAttention = summary.failed + summary.degraded
         healthyPercent = (summary.healthyPercent * 10).rounded() / 10
     }
 
+    /// "31 units: 1 needs attention (1 failed, 0 degraded); 2 healthy, 28 idle by design, 0 unknown": a
+    /// failure among many idle timers does not hide behind a high share of units without trouble.
     public var text: String {
-        "\(total) units: \(healthy) healthy, \(degraded) degraded, \(failed) failed, \(idle) idle, \(unknown) unknown; \(healthyPercent)% healthy"
+        "\(total) unit\(total == 1 ? "" : "s"): \(needAttention) \(needAttention == 1 ? "needs" : "need") attention (\(failed) failed, \(degraded) degraded); \(healthy) healthy, \(idle) idle by design, \(unknown) unknown"
     }
 }
