@@ -26,9 +26,9 @@ enum Healing {
         if health.verdict.health == .healthy && !force && !configuration.protection.isProtected(health.name) {
             throw MedicFailure("\(health.name) is healthy (\(health.verdict.reason)): nothing to heal (--force runs a playbook anyway)")
         }
-        Output.line("\(health.name): \(health.verdict.health.rawValue): \(health.verdict.reason)")
+        Output.line("\(health.name): \(health.verdict.text)")
         if force && health.verdict.health != .failed {
-            health.verdict = HealthVerdict(.failed, "forced by the operator (was \(health.verdict.health.rawValue): \(health.verdict.reason))")
+            health.verdict = HealthVerdict(.failed, "forced by the operator (was \(health.verdict.text))")
         }
 
         var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)

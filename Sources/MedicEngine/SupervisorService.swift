@@ -137,7 +137,7 @@ public struct SupervisorService: Service {
                     await recorder.connectionLost(at: clock.now())
                     logger.warning("lost the connection to systemd; reconnecting", metadata: ["medic.reason": "\(reason)"])
                 case .transition(let t):
-                    logger.info("\(t.unit): \(t.from?.rawValue ?? "new") -> \(t.to.rawValue): \(t.reason)", metadata: ["unit.name": "\(t.unit)", "unit.health": "\(t.to.rawValue)"])
+                    logger.info("\(t.unit): \(t.from?.rawValue ?? "new") -> \(HealthVerdict(t.to, t.reason).text)", metadata: ["unit.name": "\(t.unit)", "unit.health": "\(t.to.rawValue)"])
                 case .warning(let text):
                     logger.warning("\(text)")
                 }

@@ -82,7 +82,7 @@ struct HealMoreTests {
         ])
         let daemon = try self.daemon(sandbox, watching: [name, timer])
         _ = try sandbox.systemctl("start", timer)
-        #expect(await daemon.awaitLog("\(name): ", "-> failed: failed: exit-code status=4") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(await daemon.awaitLog("\(name): ", "-> failed: exit-code status=4") != nil, "\(daemon.log.all.joined(separator: "\n"))")
         let done = await daemon.awaitLog("correction #", "of \(name) with restart-failed:")
         #expect(done?.contains("recovered (the run started by the correction finished successfully") == true, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(daemon.stop() == 0)
@@ -148,7 +148,7 @@ struct HealMoreTests {
         // A person starts the app; its database fails, and systemd fails the app's start job with "dependency".
         try "\(UInt64(Date().timeIntervalSince1970 * 1e9))".write(toFile: stamp, atomically: true, encoding: .utf8)
         _ = try? sandbox.systemctl("start", app)
-        let chain = await daemon.awaitLog("\(app): ", "-> failed: failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1")
+        let chain = await daemon.awaitLog("\(app): ", "-> failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1")
         #expect(chain != nil, "\(daemon.log.all.joined(separator: "\n"))")
         // medic status learns it from the daemon's state file, written on its heartbeat.
         var status = ""
@@ -160,7 +160,7 @@ struct HealMoreTests {
         #expect(await daemon.awaitLog("not correcting \(app)", "its dependency \(db)") != nil)
         let explain = try MedicBinary.run(["explain", "--bus-address", sandbox.busAddress, "--state-dir", sandbox.runtimeDirectory + "/state",
                                            "--playbooks", PlaybookCheckTests.repository + "/Playbooks", app], in: sandbox).standardOutput
-        #expect(explain.contains("\(app): failed: failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1"), "\(explain)")
+        #expect(explain.contains("\(app): failed: dependency \(db) failed: ExecStartPre=/bin/sh exit-code status=1"), "\(explain)")
         // Both explain's own decision and the daemon's: the root first (being corrected, or about to be).
         #expect(explain.components(separatedBy: "its dependency \(db)").count == 3, "\(explain)")
         #expect(!explain.contains("would act"), "\(explain)")

@@ -54,7 +54,7 @@ struct HealTests {
             _ = FileManager.default.createFile(atPath: flag, contents: nil)
             let result = try heal(["--playbooks", directory, name], in: sandbox)
             #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
-            #expect(result.standardOutput.contains("plan: restart-quick (priority 10) matches failed: failed: exit-code status=3"))
+            #expect(result.standardOutput.contains("plan: restart-quick (priority 10) matches failed: exit-code status=3"))
             #expect(result.standardOutput.contains("step: restart: done"))
             #expect(result.standardOutput.contains("verification: healthy for 1s without interruption"))
             #expect(result.standardOutput.contains("outcome: recovered"))

@@ -30,7 +30,7 @@ struct CorrectionPlannerTests {
         #expect(plan.steps == [PlannedStep(.resetFailed), PlannedStep(.start)])
         #expect(plan.steps[1].undo == .step(.stop))
         #expect(!plan.dryRun)
-        #expect(plan.reason.hasPrefix("reset (priority 60) matches failed: failed: exit-code status=3"))
+        #expect(plan.reason.hasPrefix("reset (priority 60) matches failed: exit-code status=3"))
     }
 
     @Test("steps know their inverses")

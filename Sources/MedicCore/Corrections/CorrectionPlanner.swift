@@ -105,7 +105,7 @@ public struct CorrectionPlanner: Sendable {
         }
         let signature = s.failureSignature
         let ranked = learning.rank(candidates(for: s), signature: signature.key, statistics: s.statistics)
-        guard !ranked.isEmpty else { return .none(reason: "no playbook matches \(unit.name) (\(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)) with its trigger met") }
+        guard !ranked.isEmpty else { return .none(reason: "no playbook matches \(unit.name) (\(s.unit.verdict.text)) with its trigger met") }
 
         var earliest: (time: Double, reason: String)?
         var exhausted: [String] = []
@@ -135,7 +135,7 @@ public struct CorrectionPlanner: Sendable {
             }
             let stats = entry.statistics
             let learned = stats.attempts == 0 ? "" : "; learned for \(signature.key): \(stats.successes) of \(stats.attempts) recovered"
-            let reason = "\(playbook.name) (priority \(playbook.priority)\(playbook.pinned ? ", pinned" : "")) matches \(s.unit.verdict.health.rawValue): \(s.unit.verdict.reason)" +
+            let reason = "\(playbook.name) (priority \(playbook.priority)\(playbook.pinned ? ", pinned" : "")) matches \(s.unit.verdict.text)" +
                 (s.budget.map { "; budget \($0.rawValue)" } ?? "") + learned + passedOver.map { "; passed over: \($0)" }.joined()
             if playbook.notifiesOnly {
                 // An escalation is for a unit whose corrections are exhausted, not merely waiting.

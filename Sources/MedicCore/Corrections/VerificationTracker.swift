@@ -51,7 +51,7 @@ public struct VerificationTracker: Sendable {
     public mutating func observe(_ unit: UnitHealth, at now: Double) {
         guard decided == nil else { return }
         let verdict = unit.verdict, snapshot = unit.snapshot
-        last = "\(verdict.health.rawValue): \(verdict.reason)"
+        last = verdict.text
         if snapshot.serviceType == "oneshot" {
             // A batch job is never "healthy for a while": its run finishes, or the window runs out.
             decided = Self.batchOutcome(snapshot, since: request.stepsBegan)

@@ -53,6 +53,12 @@ public struct HealthVerdict: Sendable, Equatable {
         self.recheckAt = recheckAt
     }
 
+    /// The class and the reason as a person reads them, the class said once: "failed: signal SIGKILL"
+    /// (the reason already names it), "healthy: running".
+    public var text: String {
+        reason.hasPrefix(health.rawValue + ": ") ? reason : "\(health.rawValue): \(reason)"
+    }
+
     /// Whether going from `previous` to this verdict is a transition: the class changed, or the cause
     /// changed while the unit is degraded or failed.
     public func isTransition(from previous: HealthVerdict?) -> Bool {

@@ -64,7 +64,7 @@ public struct UnitInquiry: Sendable {
     public var lines: [String] {
         let e = explanation
         var lines = [
-            "\(e.unit): \(e.health.rawValue): \(e.reason)",
+            "\(e.unit): \(HealthVerdict(e.health, e.reason).text)",
             "failure signature: \(e.signature.key)",
             "protected: \(e.isProtected ? "yes: Medic never acts on it" : "no")",
             "SLO: " + (report.map(TriggerDescription.budget) ?? "no history yet (medic run keeps it)"),
