@@ -84,7 +84,7 @@ struct DemoCommand: AsyncParsableCommand {
         if !Task.isCancelled { try await healingPart(target, stateDirectory: stateDirectory, store: store) }
         Output.line("\nFinal status:\n")
         let units = try await StatusReader(address: target.address, patterns: patterns).read()
-        for line in StatusTable.lines(units) { Output.line(line) }
+        for line in StatusTable.lines(units, now: Date().timeIntervalSince1970) { Output.line(line) }
         Output.line("")
         Output.line(SummaryReport(HealthSummary(units)).text)
         Output.line("\nError budgets from the recorded history (medic slo):\n")

@@ -44,8 +44,16 @@ struct MedicCommand: AsyncParsableCommand {
             let path = StateOptions.storePath(stateDirectory: Self.stateDirectoryArgument())
             Output.error(StoreFailure.describe(error, store: path))
             Foundation.exit(1)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch {
-            exit(withError: error)
+            // --help and --version end here too, as the argument parser prints them.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            // Usage errors in the same style as every other error: "medic: ...", then the usage, exit 1.
+            var text = fullMessage(for: error)
+            if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+            Output.error(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            Foundation.exit(1)
         }
     }
 }

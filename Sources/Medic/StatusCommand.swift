@@ -71,7 +71,7 @@ struct StatusCommand: AsyncParsableCommand {
         if json {
             Output.json(document)
         } else {
-            let lines = StatusTable.lines(units, budgets: slos)
+            let lines = StatusTable.lines(units, budgets: slos, now: now)
             let colored = color.enabled
             Output.line(lines[0])
             // The health column leads every row.

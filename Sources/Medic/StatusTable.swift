@@ -5,13 +5,16 @@ enum StatusTable {
     /// The health column, with its space: rows start with it.
     static let healthWidth = 9
 
-    /// With `budgets` (a history store is present) two SLO columns come before the reason.
-    static func lines(_ units: [UnitHealth], budgets: [String: SLOReport]? = nil) -> [String] {
+    /// With `budgets` (a history store is present) two SLO columns come before the reason; SINCE is
+    /// how long ago the unit last changed state, as systemd says.
+    static func lines(_ units: [UnitHealth], budgets: [String: SLOReport]? = nil, now: Double) -> [String] {
         let nameWidth = min(60, units.map(\.name.count).max() ?? 4)
         let stateWidth = units.map { $0.snapshot.activeState.count + $0.snapshot.subState.count + 1 }.max() ?? 5
         let sloHeader = budgets == nil ? "" : "\("SLO".padded(9)) \("BUDGET".padded(7)) "
-        var lines = ["\("HEALTH".padded(9)) \("UNIT".padded(nameWidth)) \("STATE".padded(stateWidth)) \(sloHeader)REASON"]
-        for unit in units {
+        let since = units.map { unit in unit.snapshot.stateChangeMicros.flatMap { $0 > 0 ? RelativeTime.ago(Double($0) / 1_000_000, now: now) : nil } ?? "-" }
+        let sinceWidth = max(5, since.map(\.count).max() ?? 0)
+        var lines = ["\("HEALTH".padded(9)) \("UNIT".padded(nameWidth)) \("STATE".padded(stateWidth)) \("SINCE".padded(sinceWidth)) \(sloHeader)REASON"]
+        for (unit, since) in zip(units, since) {
             let state = unit.snapshot.activeState + "/" + unit.snapshot.subState
             var slo = ""
             if let budgets {
@@ -19,7 +22,7 @@ enum StatusTable {
                 let left = report.map { "\(Int($0.remainingPercent.rounded()))%" } ?? "-"
                 slo = "\((report?.state.rawValue ?? "-").padded(9)) \(left.padded(7)) "
             }
-            lines.append("\(unit.verdict.health.rawValue.padded(9)) \(unit.name.padded(nameWidth)) \(state.padded(stateWidth)) \(slo)\(unit.verdict.reason)")
+            lines.append("\(unit.verdict.health.rawValue.padded(9)) \(unit.name.padded(nameWidth)) \(state.padded(stateWidth)) \(since.padded(sinceWidth)) \(slo)\(unit.verdict.reason)")
         }
         return lines
     }

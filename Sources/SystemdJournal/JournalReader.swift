@@ -28,6 +28,11 @@ public enum JournalReader {
     /// user@.service appear under the former), systemd's own messages about the unit, and the unit's
     /// cgroup where journald could not name the unit.
     public static func lastEntries(of unit: String, count: Int, directory: String? = nil) throws(JournalError) -> [JournalEntry] {
+        try JournalFollower(unit: unit, directory: directory).last(count)
+    }
+
+    /// Opens the journal (a directory's files, or the machine's) matching everything about `unit`.
+    static func open(unit: String, directory: String?) throws(JournalError) -> OpaquePointer {
         if directory == nil, !journalDirectories.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw JournalError(description: "no journal on this machine: systemd-journald is not running or keeps no files (looked in \(journalDirectories.joined(separator: " and ")))")
         }
@@ -41,19 +46,13 @@ public enum JournalReader {
         guard opened >= 0, let journal else {
             throw JournalError(description: "cannot open the journal: \(String(cString: strerror(-opened)))")
         }
-        defer { sd_journal_close(journal) }
         let matches = ["_SYSTEMD_UNIT", "_SYSTEMD_USER_UNIT", "UNIT", "USER_UNIT"].map { "\($0)=\(unit)" }
             + unitCgroups(of: unit, in: journal).map { "_SYSTEMD_CGROUP=\($0)" }
         for (index, match) in matches.enumerated() {
             if index > 0 { sd_journal_add_disjunction(journal) }
             _ = match.withCString { sd_journal_add_match(journal, $0, 0) }
         }
-        sd_journal_seek_tail(journal)
-        var entries: [JournalEntry] = []
-        while entries.count < count, sd_journal_previous(journal) > 0 {
-            entries.append(read(journal))
-        }
-        return entries.reversed()
+        return journal
     }
 
     /// Cgroups named after the unit (`.../app.slice/web.service`): journald only fills in
@@ -75,7 +74,7 @@ public enum JournalReader {
         return cgroups
     }
 
-    private static func read(_ journal: OpaquePointer) -> JournalEntry {
+    static func read(_ journal: OpaquePointer) -> JournalEntry {
         var micros: UInt64 = 0
         sd_journal_get_realtime_usec(journal, &micros)
         return JournalEntry(

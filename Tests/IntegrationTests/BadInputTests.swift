@@ -30,8 +30,16 @@ struct BadInputTests {
     @Test("conflicting options")
     func conflictingOptions() throws {
         let result = try MedicBinary.run(["status", "--user", "--system"])
-        #expect(result.status == 64)
+        #expect(result.status == 1, "usage errors exit 1 like every other error")
+        #expect(result.standardError.hasPrefix("medic: "), "\(result.standardError)")
         #expect(result.standardError.contains("choose one of --user, --system and --bus-address"))
+        #expect(!result.standardError.contains("Error:"))
+        let unknown = try MedicBinary.run(["status", "--no-such-option"])
+        #expect(unknown.status == 1)
+        #expect(unknown.standardError.hasPrefix("medic: ") && unknown.standardError.contains("--no-such-option"), "\(unknown.standardError)")
+        #expect(unknown.standardError.contains("medic status --help"), "it says where to look: \(unknown.standardError)")
+        let help = try MedicBinary.run(["status", "--help"])
+        #expect(help.status == 0 && help.standardOutput.contains("USAGE: medic status"))
     }
 
     @Test("logs without a journal says so")

@@ -18,6 +18,11 @@ struct FormattingTests {
         #expect(FailureDescription.duration(seconds) == text)
     }
 
+    @Test("relative times", arguments: [(0.4, "just now"), (42.0, "42s ago"), (185, "3m ago"), (7500, "2h 5m ago"), (273_600, "3d 4h ago"), (-5, "in the future")])
+    func relative(ago: Double, text: String) {
+        #expect(RelativeTime.ago(1_000_000 - ago, now: 1_000_000) == text)
+    }
+
     @Test("formatting never traps on odd numbers")
     func oddNumbers() {
         #expect(FailureDescription.duration(.infinity) == "0s")
