@@ -21,8 +21,26 @@ struct InstallCommand: ParsableCommand {
     @Option(name: .customLong("source"), help: ArgumentHelp("The Medic checkout to install from (default: the current directory).", valueName: "dir"))
     var source = FileManager.default.currentDirectoryPath
 
+    @Flag(name: .customLong("dry-run"), help: "Print every path install would write or keep, and write nothing.")
+    var dryRun = false
+
+    @Flag(name: .customLong("force"), help: "Install even a debug build (large and slow; meant for development).")
+    var force = false
+
+    /// Whether this binary is a debug build (SwiftPM defines DEBUG for those).
+    static var isDebugBuild: Bool {
+        #if DEBUG
+        return true
+        #else
+        return false
+        #endif
+    }
+
     func run() throws {
         let layout = options.layout
+        if Self.isDebugBuild && !force && !dryRun {
+            throw MedicFailure("this is a debug build of medic: build a release first (swift build -c release, then .build/release/medic install), or pass --force")
+        }
         let shippedUnit = source + (layout.scope == .system ? "/units/medic.service" : "/units/user/medic.service")
         guard let unitText = try? String(contentsOfFile: shippedUnit, encoding: .utf8),
               let configText = FileManager.default.contents(atPath: source + "/units/medic.yaml") else {
@@ -30,15 +48,16 @@ struct InstallCommand: ParsableCommand {
         }
         let playbooks = try FileManager.default.contentsOfDirectory(atPath: source + "/Playbooks").filter { $0.hasSuffix(".yaml") }.sorted()
         var manifest: [String] = []
+        if dryRun { Output.line("dry-run: what install would write (nothing is written)") }
 
         let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         try write(try Data(contentsOf: URL(fileURLWithPath: executable)), to: layout.binary, mode: 0o755)
         Output.line("binary: \(layout.binary)")
-        manifest.append(layout.binary + "\t-")
+        manifest.append(layout.final(layout.binary) + "\t-")
         let unit = Data(layout.unitText(shipped: unitText).utf8)
         try write(unit, to: layout.unit, mode: 0o644)
         Output.line("unit: \(layout.unit)")
-        manifest.append(layout.unit + "\t-")
+        manifest.append(layout.final(layout.unit) + "\t-")
 
         if FileManager.default.fileExists(atPath: layout.configuration) {
             Output.line("configuration: \(layout.configuration) (kept: it exists)")
@@ -53,21 +72,26 @@ struct InstallCommand: ParsableCommand {
             if let existing = FileManager.default.contents(atPath: target) {
                 if existing == shipped {
                     Output.line("playbook: \(target) (up to date)")
-                    manifest.append(target + "\t" + InstallOptions.checksum(shipped))
+                    manifest.append(layout.final(target) + "\t" + InstallOptions.checksum(shipped))
                     continue
                 }
                 guard installed[target] == InstallOptions.checksum(existing) else {
                     // Written or changed by someone else: theirs to keep (and uninstall keeps it too).
                     Output.line("playbook: \(target) (kept: changed since it was installed)")
-                    if let recorded = installed[target] { manifest.append(target + "\t" + recorded) }
+                    if let recorded = installed[target] { manifest.append(layout.final(target) + "\t" + recorded) }
                     continue
                 }
             }
             try write(shipped, to: target, mode: 0o644)
             Output.line("playbook: \(target)")
-            manifest.append(target + "\t" + InstallOptions.checksum(shipped))
+            manifest.append(layout.final(target) + "\t" + InstallOptions.checksum(shipped))
         }
         try write(Data((manifest.joined(separator: "\n") + "\n").utf8), to: layout.manifest, mode: 0o644)
+        Output.line("record of installed files: \(layout.manifest)")
+        if dryRun {
+            Output.line("dry-run: nothing was written and systemd was not told")
+            return
+        }
         if options.tellsSystemd {
             options.systemctl(["daemon-reload"])
             Output.line("start it now and at every boot: systemctl\(layout.scope == .user ? " --user" : "") enable --now medic.service")
@@ -80,13 +104,15 @@ struct InstallCommand: ParsableCommand {
         var result: [String: String] = [:]
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: "\t")
-            if parts.count == 2 { result[String(parts[0])] = String(parts[1]) }
+            if parts.count == 2 { result[layout.staged(String(parts[0]))] = String(parts[1]) }
         }
         return result
     }
 
-    /// Writes atomically (a temporary file renamed into place), creating directories as needed.
+    /// Writes atomically (a temporary file renamed into place), creating directories as needed; in a
+    /// dry-run, nothing.
     private func write(_ data: Data, to path: String, mode: Int) throws {
+        if dryRun { return }
         let directory = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])

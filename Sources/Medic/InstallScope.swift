@@ -11,7 +11,7 @@ struct InstallOptions: ParsableArguments {
     @Flag(name: .customLong("system"), help: "For the system manager (default as root).")
     var system = false
 
-    @Option(name: .customLong("prefix"), help: ArgumentHelp("The binary goes to PREFIX/bin (default /usr/local, or ~/.local for a user).", valueName: "dir"))
+    @Option(name: .customLong("prefix"), help: ArgumentHelp("Where the binary goes, as PREFIX/bin/medic (default /usr/local, or ~/.local for a user); only the binary: the unit, configuration and playbooks go to their fixed places (use --root to stage everything, --dry-run to preview).", valueName: "dir"))
     var prefix: String?
 
     @Option(name: .customLong("root"), help: ArgumentHelp("Stage every file under this directory instead of the real system (implies --no-reload).", valueName: "dir"))

@@ -22,7 +22,7 @@ struct UninstallCommand: ParsableCommand {
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: "\t").map(String.init)
             guard parts.count == 2 else { continue }
-            let (path, recorded) = (parts[0], parts[1])
+            let (path, recorded) = (layout.staged(parts[0]), parts[1])
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             if recorded != "-" && InstallOptions.checksum(data) != recorded && !purge {
                 Output.line("kept: \(path) (changed since it was installed)")

@@ -11,12 +11,15 @@ public struct InstallLayout: Sendable, Equatable {
     public var configuration: String
     public var playbooks: String
     public var state: String
+    /// The staging directory every path is under ("" for the real system).
+    public var root: String
 
     /// - Parameters:
     ///   - prefix: where the binary goes under `bin/` (default /usr/local, or ~/.local for a user).
     ///   - root: prepended to every path (a staging directory, as DESTDIR); "" for the real system.
     public init(scope: Scope, prefix: String?, root: String = "", environment: [String: String]) {
         self.scope = scope
+        self.root = root
         let home = environment["HOME"] ?? ""
         let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
         let stateHome = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/state"
@@ -54,6 +57,17 @@ public struct InstallLayout: Sendable, Equatable {
             let arguments = line.dropFirst("ExecStart=".count).split(separator: " ").dropFirst()
             return (["ExecStart=" + installedBinary] + arguments.map(String.init)).joined(separator: " ")
         }.joined(separator: "\n")
+    }
+
+    /// A path as the installed system sees it: without the staging root (what the record keeps).
+    public func final(_ path: String) -> String {
+        !root.isEmpty && path.hasPrefix(root + "/") ? String(path.dropFirst(root.count)) : path
+    }
+
+    /// A recorded path where it is now: under the staging root, if any (an older record may hold
+    /// staged paths already).
+    public func staged(_ path: String) -> String {
+        root.isEmpty || path.hasPrefix(root + "/") ? path : root + path
     }
 
     /// The record of what was installed, beside the configuration.

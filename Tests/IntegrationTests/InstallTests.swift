@@ -12,8 +12,23 @@ struct InstallTests {
     func roundTrip() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("medic-install-\(UInt32.random(in: 0..<UInt32.max))").path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let installed = try MedicBinary.run(["install", "--system", "--prefix", "/opt/medic", "--root", root, "--source", Self.repository])
+        // The tests run a debug build: refused unless forced.
+        let refused = try MedicBinary.run(["install", "--system", "--prefix", "/opt/medic", "--root", root, "--source", Self.repository])
+        #expect(refused.status == 1 && refused.standardError.contains("this is a debug build"), "\(refused.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: root))
+        // A dry-run lists every path and writes nothing.
+        let preview = try MedicBinary.run(["install", "--dry-run", "--system", "--prefix", "/opt/medic", "--root", root, "--source", Self.repository])
+        #expect(preview.status == 0, "\(preview.standardError)")
+        for path in ["/opt/medic/bin/medic", "/etc/systemd/system/medic.service", "/etc/medic/medic.yaml", "/etc/medic/playbooks/restart-failed.yaml", "/etc/medic/installed-files"] {
+            #expect(preview.standardOutput.contains(root + path), "\(path) in \(preview.standardOutput)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root), "a dry-run writes nothing")
+
+        let installed = try MedicBinary.run(["install", "--force", "--system", "--prefix", "/opt/medic", "--root", root, "--source", Self.repository])
         #expect(installed.status == 0, "\(installed.standardOutput)\(installed.standardError)")
+        // The record names the paths as the installed system sees them, not the staging directory.
+        let record = try String(contentsOfFile: root + "/etc/medic/installed-files", encoding: .utf8)
+        #expect(record.contains("/opt/medic/bin/medic\t-\n") && !record.contains(root), "\(record)")
         let files = ["/opt/medic/bin/medic", "/etc/systemd/system/medic.service", "/etc/medic/medic.yaml", "/etc/medic/playbooks/restart-failed.yaml"]
         for file in files { #expect(FileManager.default.fileExists(atPath: root + file), "\(file)") }
         #expect(FileManager.default.isExecutableFile(atPath: root + "/opt/medic/bin/medic"))
@@ -31,7 +46,7 @@ struct InstallTests {
         try "# tuned\n".write(toFile: root + "/etc/medic/medic.yaml", atomically: true, encoding: .utf8)
         let tuned = root + "/etc/medic/playbooks/escalate.yaml"
         try (try String(contentsOfFile: tuned, encoding: .utf8) + "# tuned\n").write(toFile: tuned, atomically: true, encoding: .utf8)
-        let again = try MedicBinary.run(["install", "--system", "--prefix", "/opt/medic", "--root", root, "--source", Self.repository]).standardOutput
+        let again = try MedicBinary.run(["install", "--force", "--system", "--prefix", "/opt/medic", "--root", root, "--source", Self.repository]).standardOutput
         #expect(again.contains("escalate.yaml (kept: changed since it was installed)") && again.contains("medic.yaml (kept: it exists)"), "\(again)")
         #expect(again.contains("restart-failed.yaml (up to date)"))
 
@@ -49,7 +64,7 @@ struct InstallTests {
 
     @Test("install outside a checkout says what is missing")
     func notACheckout() throws {
-        let result = try MedicBinary.run(["install", "--user", "--root", "/tmp/medic-nowhere", "--source", "/tmp"])
+        let result = try MedicBinary.run(["install", "--force", "--user", "--root", "/tmp/medic-nowhere", "--source", "/tmp"])
         #expect(result.status == 1)
         #expect(result.standardError.contains("/tmp is not a Medic checkout"))
     }
