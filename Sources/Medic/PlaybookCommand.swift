@@ -7,7 +7,7 @@ struct PlaybookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "playbook",
         abstract: "Work with correction playbooks.",
-        subcommands: [PlaybookCheckCommand.self]
+        subcommands: [PlaybookCheckCommand.self, PlaybookListCommand.self]
     )
 }
 
@@ -37,5 +37,26 @@ struct PlaybookCheckCommand: ParsableCommand {
         let warned = warnings.isEmpty ? "" : warnings.count == 1 ? ", 1 warning" : ", \(warnings.count) warnings"
         Output.line("\(files), \(set.playbooks.count) valid playbooks, \(problems)\(warned)")
         if !set.isValid { throw ExitCode(1) }
+    }
+}
+
+/// `medic playbook list`: the playbooks `run`, `heal` and `explain` would use, and where they come from.
+struct PlaybookListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the playbooks in use (installed, packaged or shipped) and where they come from."
+    )
+
+    @OptionGroup var playbookOptions: PlaybookOptions
+
+    func run() throws {
+        let location = playbookOptions.location
+        Output.line("using \(location.description)")
+        let playbooks = try PlaybookOptions.load(location)
+        guard !playbooks.isEmpty else { return }
+        let rows = playbooks.sorted { ($1.priority, $0.name) < ($0.priority, $1.name) }.map { playbook in
+            [playbook.name, "\(playbook.priority)", playbook.trigger.rawValue, playbook.source]
+        }
+        for line in TextTable.lines(header: ["NAME", "PRIORITY", "TRIGGER", "FILE"], rows: rows) { Output.line(line) }
     }
 }

@@ -18,7 +18,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var manager: ManagerOptions
     @OptionGroup var state: StateOptions
 
-    @Option(name: .customLong("playbooks"), help: ArgumentHelp("Playbook files or directories (default: /etc/medic/playbooks as root, $XDG_CONFIG_HOME/medic/playbooks otherwise, if it exists).", valueName: "path"))
+    @Option(name: .customLong("playbooks"), help: ArgumentHelp("Playbook files or directories (default: /etc/medic/playbooks as root, $XDG_CONFIG_HOME/medic/playbooks otherwise, if it exists; else the packaged or shipped set, logged).", valueName: "path"))
     var playbookPaths: [String] = []
 
     @Flag(name: .customLong("dry-run"), help: "Decide and record corrections, change nothing on systemd.")
@@ -51,7 +51,7 @@ struct RunCommand: AsyncParsableCommand {
         let address = manager.address
         let live = LiveConfiguration(configuration)
         var supervisor = SupervisorService(address: address, store: store, configuration: live, logger: logger, storePath: state.storePath)
-        let paths = playbookSearchPaths()
+        let paths = playbookSearchPaths(logger: logger)
         let playbooks = try loadPlaybooks(paths)
         var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits, dryRun: dryRun)
         planner.learning = configuration.learning
@@ -156,11 +156,11 @@ struct RunCommand: AsyncParsableCommand {
     /// Root trusts only root's files; a user trusts their own.
     static var trustedOwner: uid_t { geteuid() == 0 ? 0 : geteuid() }
 
-    /// `--playbooks`, else the conventional directory when it exists, else nothing.
-    private func playbookSearchPaths() -> [String] {
-        if !playbookPaths.isEmpty { return playbookPaths }
-        let conventional = PlaybookLoader.defaultDirectory(isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment)
-        return FileManager.default.fileExists(atPath: conventional) ? [conventional] : []
+    /// `--playbooks`, else the installed, packaged or shipped set (`PlaybookLocator`), logged.
+    private func playbookSearchPaths(logger: Logger) -> [String] {
+        let location = PlaybookOptions.locate(playbookPaths)
+        logger.notice("using \(location.description)")
+        return location.paths
     }
 
     /// The playbook set, all or nothing: an invalid set stops Medic before it starts.

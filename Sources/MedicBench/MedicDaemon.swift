@@ -18,6 +18,12 @@ final class MedicDaemon {
         var environment = sandbox.environment
         environment["NOTIFY_SOCKET"] = socket.path
         environment["MEDIC_LOG_LEVEL"] = logLevel
+        // Without --playbooks medic run takes the shipped set: a benchmark that gives none means none.
+        var extra = extra
+        if !extra.contains("--playbooks") {
+            try FileManager.default.createDirectory(atPath: directory + "/no-playbooks", withIntermediateDirectories: true)
+            extra += ["--playbooks", directory + "/no-playbooks"]
+        }
         let started = Date()
         child = try ChildProcess.spawn(
             [binary, "run", "--bus-address", sandbox.busAddress, "--config", directory + "/medic.yaml", "--state-dir", stateDirectory] + extra,

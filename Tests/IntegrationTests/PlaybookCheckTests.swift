@@ -34,4 +34,19 @@ struct PlaybookCheckTests {
         #expect(missing.status == 1)
         #expect(missing.standardOutput.contains("\(directory)/nope:1:1: no such file or directory"))
     }
+
+    @Test("playbook list names the set in use and where it comes from; without installed playbooks it is the shipped set")
+    func list() throws {
+        let given = try MedicBinary.run(["playbook", "list", "--playbooks", Self.repository + "/Playbooks"])
+        #expect(given.status == 0, "\(given.standardError)")
+        #expect(given.standardOutput.contains("using playbooks from \(Self.repository)/Playbooks"), "\(given.standardOutput)")
+        #expect(given.standardOutput.contains("restart-failed") && given.standardOutput.contains("PRIORITY"), "\(given.standardOutput)")
+        // As the tests run (root, nothing installed or packaged): the set shipped with this build.
+        if !FileManager.default.fileExists(atPath: "/etc/medic/playbooks"), !FileManager.default.fileExists(atPath: "/usr/share/medic/playbooks") {
+            let fallback = try MedicBinary.run(["playbook", "list"])
+            #expect(fallback.status == 0, "\(fallback.standardError)")
+            #expect(fallback.standardOutput.contains("using the playbooks shipped with this build in \(Self.repository)/Playbooks (none installed in /etc/medic/playbooks)"), "\(fallback.standardOutput)")
+            #expect(fallback.standardOutput.contains("escalate"))
+        }
+    }
 }

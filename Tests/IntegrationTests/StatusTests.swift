@@ -55,6 +55,21 @@ struct StatusTests {
         }
     }
 
+    @Test("explain works without installed playbooks: health, SLO and systemd's own recovery, from the set shipped with the build")
+    func explainWithoutInstalledPlaybooks() throws {
+        try withSandbox { sandbox in
+            let name = uniqueUnit("explained")
+            try sandbox.runService(name, ["/bin/sleep", "infinity"])
+            let result = try MedicBinary.run(["explain", "--bus-address", sandbox.busAddress, "--state-dir", sandbox.runtimeDirectory + "/state", name], in: sandbox)
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(result.standardOutput.contains("\(name): healthy: running"), "\(result.standardOutput)")
+            #expect(result.standardOutput.contains("systemd itself:"))
+            if !FileManager.default.fileExists(atPath: "/etc/medic/playbooks"), !FileManager.default.fileExists(atPath: "/usr/share/medic/playbooks") {
+                #expect(result.standardError.contains("medic: using the playbooks shipped with this build in"), "\(result.standardError)")
+            }
+        }
+    }
+
     @Test("a running unit is healthy and status exits 0 with the summary")
     func healthy() throws {
         try withSandbox { sandbox in

@@ -12,6 +12,14 @@ public final class DaemonProcess: @unchecked Sendable {
     public init(in sandbox: SystemdSandbox, config: String, stateDirectory: String, arguments: [String] = [], readyTimeout: Double = 30, launcher: [String] = []) throws {
         var environment = sandbox.environment
         environment["MEDIC_LOG_LEVEL"] = "info"
+        // Without --playbooks medic run would take the set shipped with this build: a test that gives
+        // none means none (an empty directory).
+        var arguments = arguments
+        if !arguments.contains("--playbooks") {
+            let none = sandbox.runtimeDirectory + "/no-playbooks"
+            try FileManager.default.createDirectory(atPath: none, withIntermediateDirectories: true)
+            arguments += ["--playbooks", none]
+        }
         child = try ChildProcess.spawn(
             launcher + [MedicBinary.path, "run", "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", stateDirectory] + arguments,
             environment: environment, standardOutput: .null, standardError: .pipe
