@@ -167,6 +167,14 @@ struct DashboardTests {
         // Nothing changes anything.
         #expect(await HTTP.request(base + "/api/v1/status", method: "POST", headers: bearer)?.status == 405)
         #expect(await HTTP.request(base + "/metrics", headers: bearer)?.status == 200)
-        daemon.stop()
+
+        // A browser keeping the live stream open does not hold up a stop: SIGTERM ends the stream and Medic.
+        let stream = try await HTTP.stream(base + "/api/v1/events", headers: bearer)
+        #expect(stream.status == 200)
+        #expect(stream.contentType == "text/event-stream")
+        let hello = await stream.next() ?? ""
+        #expect(hello.contains("event: hello"), "\(hello)")
+        #expect(daemon.stop() == 0, "medic run stopped cleanly with a stream open")
+        while await stream.next() != nil {}
     }
 }

@@ -49,6 +49,15 @@ public enum HTTP {
         }
     }
 
+    /// A GET whose body is then read piece by piece (a Server-Sent Events stream).
+    public static func stream(_ url: String, headers: [String: String]) async throws -> StreamingResponse {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return StreamingResponse(status: Int(response.status.code), contentType: response.headers.first(name: "content-type"),
+                                 iterator: response.body.makeAsyncIterator())
+    }
+
     /// A GET's body decoded as JSON.
     public static func json(_ url: String) async -> Any? {
         guard let (status, body) = await get(url), status == 200 else { return nil }
@@ -164,5 +173,27 @@ public struct MetricsText: Sendable {
     /// The value of the one sample with this name and (at least) these labels.
     public func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
         samples.first { sample in sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value } }?.value
+    }
+}
+
+/// A response whose body is read as it arrives.
+public final class StreamingResponse: @unchecked Sendable {
+    public let status: Int
+    public let contentType: String?
+    private var iterator: HTTPClientResponse.Body.AsyncIterator
+
+    init(status: Int, contentType: String?, iterator: HTTPClientResponse.Body.AsyncIterator) {
+        self.status = status
+        self.contentType = contentType
+        self.iterator = iterator
+    }
+
+    /// The next piece of the body; nil at its end or when the connection broke.
+    public func next() async -> String? {
+        do {
+            return try await iterator.next().map { String(buffer: $0) }
+        } catch {
+            return nil
+        }
     }
 }
