@@ -21,14 +21,27 @@ actor BudgetMonitor {
         for slo in try await query.reports(now: now, knownUntil: now) {
             current[slo.unit] = slo.report
             let state = slo.report.state
-            let previous = states.updateValue(state, forKey: slo.unit) ?? .ok
+            let known = states.updateValue(state, forKey: slo.unit)
+            let previous = known ?? .ok
             guard previous != state else { continue }
-            let message: Logger.Message = "\(slo.unit): error budget \(previous.rawValue) -> \(state.rawValue) (\(slo.report.alertLevel)), \(Int(slo.report.remainingPercent.rounded()))% left"
+            // The first evaluation after start has no earlier state to change from.
+            let change = known.map { "\($0.rawValue) -> \(state.rawValue)" } ?? "\(state.rawValue) at start"
+            let message: Logger.Message = "\(slo.unit): error budget \(change) (\(slo.report.alertLevel)), \(Self.left(slo.report))"
             let metadata: Logger.Metadata = ["unit.name": "\(slo.unit)", "slo.state": "\(state.rawValue)", "slo.level": "\(slo.report.alertLevel)"]
             if state > previous { logger.warning(message, metadata: metadata) } else { logger.notice(message, metadata: metadata) }
         }
         reports = current
         evaluatedAt = now
         return current
+    }
+
+    /// The budget left as a person reads it: never "100% left" once some of it is spent (a burn rate
+    /// can page on a few bad seconds), and over how much time when the window is not full yet.
+    static func left(_ report: SLOReport) -> String {
+        let percent = report.remainingPercent
+        var text = report.consumedSeconds > 0 && percent >= 99.5
+            ? NumberText.fixed(min(percent, 99.9), digits: 1) + "% left" : "\(Int(percent.rounded()))% left"
+        if !report.windowFilled { text += " (window not full: \(FailureDescription.duration(report.observedSeconds)) observed)" }
+        return text
     }
 }
