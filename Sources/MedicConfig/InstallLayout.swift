@@ -3,6 +3,7 @@ import Foundation
 /// Where `medic install` puts Medic's files for the system or a user, following the conventions
 /// Medic itself reads from (and systemd's unit search paths). Pure: computes paths and texts only.
 public struct InstallLayout: Sendable, Equatable {
+    /// For the system manager or the calling user's.
     public enum Scope: String, Sendable { case system, user }
 
     public var scope: Scope
