@@ -52,16 +52,13 @@ struct ReportCommand: AsyncParsableCommand {
             let query = SLOQuery(store: store, configuration: configuration)
             var reports: [String: SLOReport] = [:]
             for unit in healths {
-                let (timeline, spec, report) = try await query.timeline(of: unit.name, now: now, knownUntil: knownUntil)
-                let hasHistory = timeline.firstObservation != nil
-                if hasHistory { reports[unit.name] = report }
-                pages.append(UnitPage(unit: UnitReport(unit), slo: hasHistory ? report : nil, segments: timeline.segments.filter { $0.end > now - spec.window },
-                                      burnDown: hasHistory ? BudgetBurnDown(timeline: timeline, spec: spec, now: now) : nil, journal: nil, explanation: nil,
-                                      corrections: corrections.filter { $0.unit == unit.name }))
+                let history = try await UnitBudgetHistory.read(unit.name, query: query, now: now, knownUntil: knownUntil)
+                reports[unit.name] = history.report
+                pages.append(UnitPage(unit: UnitReport(unit), history: history, journal: nil, explanation: nil, corrections: corrections.filter { $0.unit == unit.name }))
             }
             slos = reports
         } else {
-            pages = healths.map { UnitPage(unit: UnitReport($0), slo: nil, segments: [], burnDown: nil, journal: nil, explanation: nil, corrections: []) }
+            pages = healths.map { UnitPage(unit: UnitReport($0), history: .none, journal: nil, explanation: nil, corrections: []) }
         }
         let document = StatusDocument(units: healths, slos: slos, daemon: nil, live: live, now: now)
         let report = IncidentReport(document: document, units: pages, corrections: corrections.filter { names.contains($0.unit) }, since: from,

@@ -40,10 +40,10 @@ public struct Dashboard: Sendable {
         let f = await figures()
         let units = f.units.values.compactMap(\.health).sorted(by: UnitHealth.worseFirst)
         let slos = f.units.compactMapValues(\.slo)
-        let note = try? await StatusDocument.reloadNote(store)
+        let note = (try? await StatusDocument.reloadNote(store)) ?? nil
         let decisions = f.decisions ?? CorrectionDecisions(running: [], escalating: [], hold: nil, notCorrecting: [:], dependencyFailures: nil, limits: .init(CorrectionLimits()))
         let live = DaemonState(pid: getpid(), startedAt: f.startedAt, heartbeat: f.heartbeat ?? f.now, watching: f.watching, decisions: decisions)
-        return StatusDocument(units: units, slos: slos, daemon: note ?? nil, live: live, now: f.now)
+        return StatusDocument(units: units, slos: slos, daemon: note, live: live, now: f.now)
     }
 
     /// `medic slo --json` as of the daemon's last evaluation.
@@ -76,10 +76,7 @@ public struct Dashboard: Sendable {
     public func unitPage(_ name: String) async throws -> UnitPage? {
         let f = await figures()
         guard let health = f.units[name]?.health else { return nil }
-        let report = UnitReport(health)
-        let (timeline, spec, slo) = try await SLOQuery(store: store, configuration: configuration.current).timeline(of: name, now: f.now, knownUntil: f.now)
-        let hasHistory = timeline.firstObservation != nil
-        let burnDown = hasHistory ? BudgetBurnDown(timeline: timeline, spec: spec, now: f.now) : nil
+        let history = try await UnitBudgetHistory.read(name, query: SLOQuery(store: store, configuration: configuration.current), now: f.now, knownUntil: f.now)
         let explanation: [String]
         if let pattern = try? UnitPattern(name) {
             do {
@@ -91,7 +88,6 @@ public struct Dashboard: Sendable {
             explanation = []
         }
         let corrections = try await store.corrections(CorrectionFilter(limit: 20), exactUnit: name)
-        return UnitPage(unit: report, slo: hasHistory ? slo : nil, segments: timeline.segments.filter { $0.end > f.now - spec.window },
-                        burnDown: burnDown, journal: journal.lines(of: name) ?? [], explanation: explanation, corrections: corrections)
+        return UnitPage(unit: UnitReport(health), history: history, journal: journal.lines(of: name) ?? [], explanation: explanation, corrections: corrections)
     }
 }

@@ -18,7 +18,7 @@ enum DashboardRoutes {
             case .failure(let problem): return text(.badRequest, problem.message)
             }
             let document = await dashboard.status()
-            let board = BoardPage(document: document, filter: filter, now: Date().timeIntervalSince1970)
+            let board = BoardPage(document: document, filter: filter)
             return html(page("Units", true).render(board.body(interactive: true), refresh: true))
         }
         router.get("/units/{name}") { _, context -> Response in

@@ -49,8 +49,6 @@ public actor LiveFeed {
         readers.removeAll()
     }
 
-    public var readerCount: Int { readers.count }
-
     public func publish(_ event: String, _ data: String) {
         guard !readers.isEmpty else { return }
         nextMessage += 1

@@ -98,6 +98,13 @@ struct DashboardTests {
         let steps = try browser.evaluate("Array.from(document.querySelectorAll('table.steps tr.step td:nth-child(2)')).map(td => td.textContent)") as? [String] ?? []
         #expect(steps.contains { $0.hasPrefix("restart") }, "steps: \(steps)")
         #expect((try browser.evaluate("document.querySelector('h1').textContent") as? String)?.contains("recovered") == true)
+        // The corrections list and its filters (a GET form), and what was learned.
+        try browser.open(base + "/corrections?unit=\(victim)&outcome=recovered")
+        #expect(try browser.evaluate("document.querySelectorAll('table.corrections tr.correction').length") as? Int ?? 0 >= 1)
+        try browser.open(base + "/corrections?unit=\(steady)")
+        #expect(try browser.evaluate("document.querySelectorAll('table.corrections tr.correction').length") as? Int == 0)
+        try browser.open(base + "/stats")
+        #expect((try browser.evaluate("document.querySelector('table.stats').textContent") as? String)?.contains("restart-on-failure") == true)
 
         // The API serves the CLI's documents: the same keys and the same units (once the daemon has
         // evaluated the budgets, which the CLI computes on the spot).

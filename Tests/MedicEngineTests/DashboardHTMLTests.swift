@@ -28,7 +28,7 @@ struct DashboardHTMLTests {
     func board() {
         let units = [unit("b.service", .failed, description: "<img src=x onerror=alert(1)>"), unit("a.service", .healthy)]
         let document = StatusDocument(units: units, slos: nil, daemon: nil, live: nil, now: 1)
-        let html = BoardPage(document: document, now: 1).body(interactive: true)
+        let html = BoardPage(document: document).body(interactive: true)
         #expect(html.contains("<tr class=\"unit h-failed\" data-unit=\"b.service\" data-health=\"failed\">"))
         #expect(html.contains("✖ failed"))
         #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;"))
@@ -36,9 +36,9 @@ struct DashboardHTMLTests {
         #expect(html.contains("<b data-count=\"failed\">1</b>"))
         #expect(html.contains("id=\"activity\""))
         #expect(html.contains("<time data-since=\"1700000000\""))
-        let failedOnly = BoardPage(document: document, filter: .init(health: .failed), now: 1).body(interactive: true)
+        let failedOnly = BoardPage(document: document, filter: .init(health: .failed)).body(interactive: true)
         #expect(failedOnly.contains("b.service") && !failedOnly.contains("data-unit=\"a.service\""))
-        let byPattern = BoardPage(document: document, filter: .init(pattern: try? UnitPattern("a*")), now: 1).body(interactive: false)
+        let byPattern = BoardPage(document: document, filter: .init(pattern: try? UnitPattern("a*"))).body(interactive: false)
         #expect(byPattern.contains("data-unit=\"a.service\"") && !byPattern.contains("data-unit=\"b.service\""))
         #expect(!byPattern.contains("<form"), "a report has no form")
     }
@@ -62,15 +62,15 @@ struct DashboardHTMLTests {
     @Test("a unit page without history says so; with history it draws the bar, the burn-down and the rules")
     func unitPage() {
         let report = UnitReport(unit("a.service", .healthy))
-        #expect(UnitPage(unit: report, slo: nil, segments: [], burnDown: nil, journal: [], explanation: nil, corrections: []).body().contains("No history yet"))
+        #expect(UnitPage(unit: report, history: .none, journal: [], explanation: nil, corrections: []).body().contains("No history yet"))
         let spec = SLOSpec(objective: 0.99, window: 1000)
         let timeline = AvailabilityTimeline(observations: [StateObservation(time: 1100, activeState: "active", subState: "running", health: .healthy),
                                                            StateObservation(time: 1500, activeState: "failed", subState: "failed", health: .failed),
                                                            StateObservation(time: 1503, activeState: "active", subState: "running", health: .healthy)],
                                             knownUntil: 2000, policy: AvailabilityPolicy())
         let slo = SLOEvaluator.evaluate(timeline, spec: spec, now: 2000)
-        let html = UnitPage(unit: report, slo: slo, segments: timeline.segments, burnDown: BudgetBurnDown(timeline: timeline, spec: spec, now: 2000),
-                            journal: ["<b>bold</b>"], explanation: ["a.service: healthy"], corrections: []).body()
+        let history = UnitBudgetHistory(report: slo, segments: timeline.segments, burnDown: BudgetBurnDown(timeline: timeline, spec: spec, now: 2000))
+        let html = UnitPage(unit: report, history: history, journal: ["<b>bold</b>"], explanation: ["a.service: healthy"], corrections: []).body()
         #expect(html.contains("<svg class=\"chart availability\""))
         #expect(html.contains("<rect class=\"bad\""))
         #expect(html.contains("<polyline class=\"burn-line\""))

@@ -24,10 +24,6 @@ public struct TransitionReport: Encodable, Sendable {
         result = t.snapshot.result
     }
 
-    public var text: String {
-        "\(time)  \(unit)  \(from ?? "new") -> \(to)  \(reason)"
-    }
-
     // Keep "from": null in the JSON rather than omitting it.
     enum CodingKeys: String, CodingKey { case time, unit, from, to, cause, reason, activeState, subState, result }
 

@@ -41,9 +41,10 @@ public struct UnitInquiry: Sendable {
         let history = try await store?.pastCorrections() ?? []
         let statistics = LearnedStatistics(history: history, resets: try await store?.statisticsResets() ?? [:])
         var report: SLOReport?
-        if let store {
+        // Only watched units have budgets; read from this unit's rows alone.
+        if let store, configuration.watches(health.name) {
             let knownUntil = SLOQuery.knownUntil(try await store.lastSession(), now: now, heartbeat: 2)
-            report = try await SLOQuery(store: store, configuration: configuration).reports(now: now, knownUntil: knownUntil, patterns: [pattern]).first?.report
+            report = try await UnitBudgetHistory.read(health.name, query: SLOQuery(store: store, configuration: configuration), now: now, knownUntil: knownUntil).report
         }
         let running = try await !(store?.corrections(unit: health.name, openOnly: true).isEmpty ?? true)
         var planner = CorrectionPlanner(playbooks: playbooks, protection: configuration.protection, limits: configuration.limits)

@@ -22,14 +22,12 @@ public struct BoardPage: Sendable {
 
     public var document: StatusDocument
     public var filter: Filter
-    public var now: Double
     /// Links point at the dashboard's unit pages (served) or at the unit's section of the same file.
     public var linkUnit: @Sendable (String) -> String
 
-    public init(document: StatusDocument, filter: Filter = Filter(), now: Double, linkUnit: @escaping @Sendable (String) -> String = { "/units/" + HTMLText.urlComponent($0) }) {
+    public init(document: StatusDocument, filter: Filter = Filter(), linkUnit: @escaping @Sendable (String) -> String = { "/units/" + HTMLText.urlComponent($0) }) {
         self.document = document
         self.filter = filter
-        self.now = now
         self.linkUnit = linkUnit
     }
 

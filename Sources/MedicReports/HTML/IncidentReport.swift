@@ -23,7 +23,7 @@ public struct IncidentReport: Sendable {
 
     public func html() -> String {
         var body = "<p class=\"muted\">Report of \(HTMLText.escape(host)) generated at \(Timestamp.rfc3339(seconds: generatedAt)); corrections since \(Timestamp.rfc3339(seconds: since)).</p>"
-        let board = BoardPage(document: document, now: generatedAt) { "#unit-" + HTMLText.urlComponent($0) }
+        let board = BoardPage(document: document) { "#unit-" + HTMLText.urlComponent($0) }
         body += board.body(interactive: false)
         body += "<h1>Corrections in the period</h1>" + CorrectionsPage.table(corrections) { _ in nil }
         for unit in units {

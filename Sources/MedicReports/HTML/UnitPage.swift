@@ -6,22 +6,17 @@ import MedicStore
 /// lines, what `explain` says, and its corrections. Also one section of a report file.
 public struct UnitPage: Sendable {
     public var unit: UnitReport
-    public var slo: SLOReport?
-    /// The unit's availability stretches over its SLO window (empty without history).
-    public var segments: [AvailabilityTimeline.Segment]
-    public var burnDown: BudgetBurnDown?
+    public var history: UnitBudgetHistory
     public var journal: [String]?
     /// `medic explain`'s lines; nil where not asked (a report file).
     public var explanation: [String]?
     public var corrections: [StoredCorrection]
     public var linkCorrection: @Sendable (Int64) -> String?
 
-    public init(unit: UnitReport, slo: SLOReport?, segments: [AvailabilityTimeline.Segment], burnDown: BudgetBurnDown?, journal: [String]?,
-                explanation: [String]?, corrections: [StoredCorrection], linkCorrection: @escaping @Sendable (Int64) -> String? = { "/corrections/\($0)" }) {
+    public init(unit: UnitReport, history: UnitBudgetHistory, journal: [String]?, explanation: [String]?, corrections: [StoredCorrection],
+                linkCorrection: @escaping @Sendable (Int64) -> String? = { "/corrections/\($0)" }) {
         self.unit = unit
-        self.slo = slo
-        self.segments = segments
-        self.burnDown = burnDown
+        self.history = history
         self.journal = journal
         self.explanation = explanation
         self.corrections = corrections
@@ -52,16 +47,16 @@ public struct UnitPage: Sendable {
     }
 
     private func budget() -> String {
-        guard let slo else { return "<p class=\"muted\">No history yet: medic run keeps it.</p>" }
+        guard let slo = history.report else { return "<p class=\"muted\">No history yet: medic run keeps it.</p>" }
         var html = "<p>Objective \(SVGCharts.percentText(slo.objective)) over \(FailureDescription.window(slo.window)); "
         html += "SLI \(slo.sli.map { SVGCharts.percentText($0) } ?? "no data"); "
         html += "budget left <b class=\"budget-left\">\(NumberText.fixed(slo.remainingPercent, digits: 0))%</b> (\(FailureDescription.duration(max(0, slo.remainingSeconds))) of \(FailureDescription.duration(slo.budgetSeconds))); "
         html += "<span class=\"alert-level\">\(HTMLText.escape("\(slo.alertLevel) (\(slo.state.rawValue))"))</span>"
         if !slo.windowFilled { html += "; window not full: \(FailureDescription.duration(slo.observedSeconds)) observed" }
         html += ".</p>"
-        if let burnDown {
+        if let burnDown = history.burnDown {
             html += "<p class=\"legend\"><span><i class=\"good\"></i>good</span><span><i class=\"bad\"></i>bad</span><span><i class=\"unknown\"></i>unknown (Medic not watching)</span><span><i class=\"excluded\"></i>excluded</span></p>"
-            html += SVGCharts.availabilityBar(segments, from: burnDown.windowStart, to: burnDown.now)
+            html += SVGCharts.availabilityBar(history.segments, from: burnDown.windowStart, to: burnDown.now)
             html += SVGCharts.burnDown(burnDown, objective: slo.objective)
         }
         html += "<table class=\"burn-rates\"><thead><tr><th>Alert</th><th>Severity</th><th>Long window</th><th>Short window</th><th>Threshold</th><th>State</th></tr></thead><tbody>"
