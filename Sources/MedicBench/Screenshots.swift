@@ -35,12 +35,12 @@ struct Screenshots {
         try await Task.sleep(for: .seconds(40))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let browser = try HeadlessBrowser()
-        try browser.open("http://127.0.0.1:\(port)/")
+        try await browser.open("http://127.0.0.1:\(port)/")
         try await Task.sleep(for: .seconds(2))
-        try browser.screenshot(to: directory + "/board.png")
-        try browser.open("http://127.0.0.1:\(port)/units/worker.service")
+        try await browser.screenshot(to: directory + "/board.png")
+        try await browser.open("http://127.0.0.1:\(port)/units/worker.service")
         try await Task.sleep(for: .seconds(1))
-        try browser.screenshot(to: directory + "/unit.png", wholePage: false)
+        try await browser.screenshot(to: directory + "/unit.png", wholePage: false)
         say("wrote \(directory)/board.png and \(directory)/unit.png")
     }
 }

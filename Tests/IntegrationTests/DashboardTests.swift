@@ -48,63 +48,63 @@ struct DashboardTests {
         let base = "http://127.0.0.1:\(port)"
 
         let browser = try HeadlessBrowser()
-        try browser.open(base + "/")
-        #expect(try browser.evaluate("document.querySelectorAll('tr.unit').length") as? Int == 3)
-        #expect(try browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(victim)\"]').dataset.health") as? String == "healthy")
+        try await browser.open(base + "/")
+        #expect(try await browser.evaluate("document.querySelectorAll('tr.unit').length") as? Int == 3)
+        #expect(try await browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(victim)\"]').dataset.health") as? String == "healthy")
         // The live stream is open before the unit is killed; a marker shows the page is never reloaded.
-        #expect(await eventually(10) { (try? browser.evaluate("document.documentElement.dataset.live")) as? String == "open" })
-        _ = try browser.evaluate("window.loadedOnce = 'yes'")
+        #expect(await eventually(10) { (try? await browser.evaluate("document.documentElement.dataset.live")) as? String == "open" })
+        _ = try await browser.evaluate("window.loadedOnce = 'yes'")
 
         kill(try sandbox.mainPID(of: victim), SIGKILL)
         var shown: [String: Any]?
         #expect(await eventually(15) {
-            let live = (try? browser.evaluate("window.medicLive.filter(e => e.unit === '\(victim)' && e.health === 'failed')")) as? [[String: Any]]
+            let live = (try? await browser.evaluate("window.medicLive.filter(e => e.unit === '\(victim)' && e.health === 'failed')")) as? [[String: Any]]
             shown = live?.first
             return shown != nil
         }, "the board never showed \(victim) failed")
         if let shown, let detected = shown["detectedAt"] as? Double, let at = shown["shownAt"] as? Double {
             #expect(at - detected < 1000, "shown \(Int(at - detected)) ms after Medic's detection")
         }
-        #expect(try browser.evaluate("window.loadedOnce") as? String == "yes", "the page was reloaded")
+        #expect(try await browser.evaluate("window.loadedOnce") as? String == "yes", "the page was reloaded")
         // Medic heals it with the playbook; the board follows back to healthy.
         #expect(await eventually(30) {
-            (try? browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(victim)\"]').dataset.health")) as? String == "healthy"
+            (try? await browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(victim)\"]').dataset.health")) as? String == "healthy"
         })
         #expect(await daemon.awaitLog("correction #", victim, "recovered") != nil)
 
         // Nothing a unit controls ran as script; it is shown as text.
-        #expect(try browser.evaluate("typeof window.pwned") as? String == "undefined")
-        let description = try browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(hostile)\"] .muted').textContent") as? String
+        #expect(try await browser.evaluate("typeof window.pwned") as? String == "undefined")
+        let description = try await browser.evaluate("document.querySelector('tr.unit[data-unit=\"\(hostile)\"] .muted').textContent") as? String
         #expect(description?.contains("<script>window.pwned=1</script>") == true, "\(description ?? "nil")")
-        try browser.open(base + "/units/" + hostile.replacingOccurrences(of: "\\", with: "%5C"))
+        try await browser.open(base + "/units/" + hostile.replacingOccurrences(of: "\\", with: "%5C"))
         #expect(await eventually(20) {
-            try? browser.open(base + "/units/" + hostile.replacingOccurrences(of: "\\", with: "%5C"))
-            return ((try? browser.evaluate("document.querySelector('pre.journal')?.textContent ?? ''")) as? String)?.contains("journal-marker") == true
+            try? await browser.open(base + "/units/" + hostile.replacingOccurrences(of: "\\", with: "%5C"))
+            return ((try? await browser.evaluate("document.querySelector('pre.journal')?.textContent ?? ''")) as? String)?.contains("journal-marker") == true
         }, "the unit page never showed the journal line")
-        let journal = try browser.evaluate("document.querySelector('pre.journal').textContent") as? String ?? ""
+        let journal = try await browser.evaluate("document.querySelector('pre.journal').textContent") as? String ?? ""
         #expect(journal.contains("\\x1b[2J<script>window.pwned=3</script>"), "\(journal)")
-        #expect(try browser.evaluate("typeof window.pwned") as? String == "undefined")
-        #expect(try browser.evaluate("document.scripts.length") as? Int == 1, "only the dashboard's own script")
+        #expect(try await browser.evaluate("typeof window.pwned") as? String == "undefined")
+        #expect(try await browser.evaluate("document.scripts.length") as? Int == 1, "only the dashboard's own script")
 
         // The victim's page: availability bar and burn-down with data, the burn rates, its correction.
-        try browser.open(base + "/units/" + victim)
-        let points = try browser.evaluate("document.querySelector('svg.burn polyline.burn-line').getAttribute('points').trim().split(' ').length") as? Int ?? 0
+        try await browser.open(base + "/units/" + victim)
+        let points = try await browser.evaluate("document.querySelector('svg.burn polyline.burn-line').getAttribute('points').trim().split(' ').length") as? Int ?? 0
         #expect(points >= 2, "burn-down points: \(points)")
-        #expect(try browser.evaluate("document.querySelectorAll('svg.availability rect.bad').length") as? Int ?? 0 >= 1, "the outage shows in the bar")
-        #expect(try browser.evaluate("document.querySelectorAll('table.burn-rates tbody tr').length") as? Int ?? 0 >= 1)
-        #expect((try browser.evaluate("document.querySelector('pre.explain').textContent") as? String)?.contains("\(victim): healthy") == true)
-        let link = try #require(try browser.evaluate("document.querySelector('table.corrections a').getAttribute('href')") as? String)
-        try browser.open(base + link)
-        let steps = try browser.evaluate("Array.from(document.querySelectorAll('table.steps tr.step td:nth-child(2)')).map(td => td.textContent)") as? [String] ?? []
+        #expect(try await browser.evaluate("document.querySelectorAll('svg.availability rect.bad').length") as? Int ?? 0 >= 1, "the outage shows in the bar")
+        #expect(try await browser.evaluate("document.querySelectorAll('table.burn-rates tbody tr').length") as? Int ?? 0 >= 1)
+        #expect((try await browser.evaluate("document.querySelector('pre.explain').textContent") as? String)?.contains("\(victim): healthy") == true)
+        let link = try #require(try await browser.evaluate("document.querySelector('table.corrections a').getAttribute('href')") as? String)
+        try await browser.open(base + link)
+        let steps = try await browser.evaluate("Array.from(document.querySelectorAll('table.steps tr.step td:nth-child(2)')).map(td => td.textContent)") as? [String] ?? []
         #expect(steps.contains { $0.hasPrefix("restart") }, "steps: \(steps)")
-        #expect((try browser.evaluate("document.querySelector('h1').textContent") as? String)?.contains("recovered") == true)
+        #expect((try await browser.evaluate("document.querySelector('h1').textContent") as? String)?.contains("recovered") == true)
         // The corrections list and its filters (a GET form), and what was learned.
-        try browser.open(base + "/corrections?unit=\(victim)&outcome=recovered")
-        #expect(try browser.evaluate("document.querySelectorAll('table.corrections tr.correction').length") as? Int ?? 0 >= 1)
-        try browser.open(base + "/corrections?unit=\(steady)")
-        #expect(try browser.evaluate("document.querySelectorAll('table.corrections tr.correction').length") as? Int == 0)
-        try browser.open(base + "/stats")
-        #expect((try browser.evaluate("document.querySelector('table.stats').textContent") as? String)?.contains("restart-on-failure") == true)
+        try await browser.open(base + "/corrections?unit=\(victim)&outcome=recovered")
+        #expect(try await browser.evaluate("document.querySelectorAll('table.corrections tr.correction').length") as? Int ?? 0 >= 1)
+        try await browser.open(base + "/corrections?unit=\(steady)")
+        #expect(try await browser.evaluate("document.querySelectorAll('table.corrections tr.correction').length") as? Int == 0)
+        try await browser.open(base + "/stats")
+        #expect((try await browser.evaluate("document.querySelector('table.stats').textContent") as? String)?.contains("restart-on-failure") == true)
 
         // The API serves the CLI's documents: the same keys and the same units (once the daemon has
         // evaluated the budgets, which the CLI computes on the spot).
@@ -133,14 +133,14 @@ struct DashboardTests {
         let file = sandbox.runtimeDirectory + "/report.html"
         let written = try MedicBinary.run(["report", "--html", file, "--bus-address", sandbox.busAddress, "--config", config, "--state-dir", state])
         #expect(written.status == 0, "\(written.standardError)")
-        try browser.open("file://" + file)
-        let reported = try browser.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('tr.unit')).map(r => [r.dataset.unit, r.dataset.health]))") as? [String: String] ?? [:]
+        try await browser.open("file://" + file)
+        let reported = try await browser.evaluate("Object.fromEntries(Array.from(document.querySelectorAll('tr.unit')).map(r => [r.dataset.unit, r.dataset.health]))") as? [String: String] ?? [:]
         let board = try #require(await HTTP.json(base + "/api/v1/status") as? [String: Any])
         let served = Dictionary(uniqueKeysWithValues: (board["units"] as? [[String: Any]] ?? []).map { ($0["unit"] as? String ?? "", $0["health"] as? String ?? "") })
         #expect(reported == served, "report \(reported) vs board \(served)")
-        #expect(try browser.evaluate("document.scripts.length") as? Int == 0)
-        #expect(try browser.evaluate("document.querySelectorAll('svg.burn polyline.burn-line').length") as? Int == 3)
-        #expect(try browser.evaluate("typeof window.pwned") as? String == "undefined")
+        #expect(try await browser.evaluate("document.scripts.length") as? Int == 0)
+        #expect(try await browser.evaluate("document.querySelectorAll('svg.burn polyline.burn-line').length") as? Int == 3)
+        #expect(try await browser.evaluate("typeof window.pwned") as? String == "undefined")
         daemon.stop()
     }
 

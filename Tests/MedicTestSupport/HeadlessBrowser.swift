@@ -3,6 +3,8 @@ import Foundation
 /// Debian's real chromium in headless mode, driven through the DevTools protocol over the pipe
 /// chromium offers (`--remote-debugging-pipe`: commands on its fd 3, replies and events on its fd 4,
 /// each a JSON message ended by a NUL). One page; everything it needs is started and removed here.
+/// The pipe is read and written on a queue of its own, so that a test awaiting the browser never
+/// holds one of the cooperative pool's few threads.
 public final class HeadlessBrowser: @unchecked Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -16,6 +18,7 @@ public final class HeadlessBrowser: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var nextID = 0
     private var session: String?
+    private let queue = DispatchQueue(label: "medic-test-chromium")
 
     public init() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else { throw Failure(description: "\(Self.executable) is not installed (apt-get install chromium)") }
@@ -49,12 +52,12 @@ public final class HeadlessBrowser: @unchecked Sendable {
         pid = child
         commands = toBrowser[1]
         replies = fromBrowser[0]
-        let target = try call("Target.createTarget", ["url": "about:blank"])
+        let target = try callBlocking("Target.createTarget", ["url": "about:blank"])
         guard let targetId = target["targetId"] as? String else { throw Failure(description: "no target: \(target)") }
-        let attached = try call("Target.attachToTarget", ["targetId": targetId, "flatten": true])
+        let attached = try callBlocking("Target.attachToTarget", ["targetId": targetId, "flatten": true])
         session = attached["sessionId"] as? String
-        _ = try call("Page.enable", [:])
-        _ = try call("Runtime.enable", [:])
+        _ = try callBlocking("Page.enable", [:])
+        _ = try callBlocking("Runtime.enable", [:])
     }
 
     deinit {
@@ -67,31 +70,47 @@ public final class HeadlessBrowser: @unchecked Sendable {
     }
 
     /// Opens `url` and waits until the document has loaded.
-    public func open(_ url: String, timeout: Double = 15) throws {
-        _ = try call("Page.navigate", ["url": url])
+    public func open(_ url: String, timeout: Double = 15) async throws {
+        _ = try await call("Page.navigate", ["url": url])
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if (try? evaluate("document.readyState === 'complete' && location.href !== 'about:blank'")) as? Bool == true { return }
-            usleep(50_000)
+        while true {
+            if (try? await evaluate("document.readyState === 'complete' && location.href !== 'about:blank'")) as? Bool == true { return }
+            if Date() >= deadline { break }
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw Failure(description: "\(url) did not load in \(timeout) s")
     }
 
     /// The value of a JavaScript expression in the page (JSON-like: strings, numbers, booleans, arrays, objects).
-    public func evaluate(_ expression: String) throws -> Any? {
-        let reply = try call("Runtime.evaluate", ["expression": expression, "returnByValue": true])
+    public func evaluate(_ expression: String) async throws -> Any? {
+        let reply = try await call("Runtime.evaluate", ["expression": expression, "returnByValue": true])
         if let exception = reply["exceptionDetails"] { throw Failure(description: "\(expression): \(exception)") }
         return (reply["result"] as? [String: Any])?["value"]
     }
 
     /// A PNG of the page as it looks (for README's screenshots): the whole page, or what the window shows.
-    public func screenshot(to path: String, wholePage: Bool = true) throws {
-        let reply = try call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": wholePage])
+    public func screenshot(to path: String, wholePage: Bool = true) async throws {
+        let reply = try await call("Page.captureScreenshot", ["format": "png", "captureBeyondViewport": wholePage])
         guard let data = (reply["data"] as? String).flatMap({ Data(base64Encoded: $0) }) else { throw Failure(description: "no screenshot") }
         try data.write(to: URL(fileURLWithPath: path))
     }
 
-    private func call(_ method: String, _ parameters: [String: Any], timeout: Double = 15) throws -> [String: Any] {
+    /// One command, its reply read on the browser's own queue.
+    private func call(_ method: String, _ parameters: [String: Any], timeout: Double = 15) async throws -> [String: Any] {
+        nonisolated(unsafe) let parameters = parameters
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                do {
+                    nonisolated(unsafe) let reply = try self.callBlocking(method, parameters, timeout: timeout)
+                    continuation.resume(returning: reply)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    private func callBlocking(_ method: String, _ parameters: [String: Any], timeout: Double = 15) throws -> [String: Any] {
         nextID += 1
         let id = nextID
         var message: [String: Any] = ["id": id, "method": method, "params": parameters]

@@ -117,10 +117,12 @@ public final class LoopbackServer: @unchecked Sendable {
     private static func start(_ command: [String], port: Int, directory: String) async throws -> LoopbackServer {
         let child = try ChildProcess.spawn(command, environment: ProcessInfo.processInfo.environment, standardOutput: .null, standardError: .pipe, ownProcessGroup: true)
         let server = LoopbackServer(port: port, directory: directory, child: child)
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        let deadline = Date().addingTimeInterval(60)
+        // Asked once more after any wait: on a loaded machine this task may not run for a while, and
+        // a server that became ready meanwhile must not be taken for one that never did.
+        while true {
             if let (status, _) = await HTTP.get(server.url + "/-/ready", timeout: 1), status == 200 { return server }
-            if !child.isRunning { break }
+            if !child.isRunning || Date() >= deadline { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         let log = server.log.all.suffix(20).joined(separator: "\n")
