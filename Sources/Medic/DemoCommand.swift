@@ -22,6 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard parsedDuration != nil else { throw ValidationError("--duration: expected a duration such as 30s or 2m, got '\(durationText)'") }
+        if sandbox && busAddress != nil { throw ValidationError("--sandbox and --bus-address exclude each other") }
     }
 
     /// Seconds: a duration as every other option takes it, or a bare number of seconds as before.
@@ -34,18 +35,32 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Use the bundled sandbox even if systemd is running.")
     var sandbox = false
 
+    @Option(name: .customLong("bus-address"), help: ArgumentHelp("Run on the manager at this D-Bus address (transient units only), e.g. unix:path=/run/user/1000/systemd/private.", valueName: "address"))
+    var busAddress: String?
+
     func run() async throws {
         let target: DemoTarget
         do {
-            target = try DemoTarget.choose(forceSandbox: sandbox)
+            target = try DemoTarget.choose(busAddress: busAddress, forceSandbox: sandbox)
         } catch {
             throw MedicFailure("cannot start the demo: \(error)")
         }
-        defer { target.tearDown() }
-        Output.line("Medic demo on \(target.label)")
-        try target.installDemoUnits()
+        do {
+            try await demo(on: target)
+        } catch {
+            await target.tearDown()
+            throw error
+        }
+        await target.tearDown()
+    }
 
-        let patterns = [try UnitPattern("\(DemoUnits.prefix)*"), try UnitPattern(DemoUnits.bogus)]
+    /// Everything between creating the target and removing what the demo made.
+    private func demo(on target: DemoTarget) async throws {
+        Output.line("Medic demo on \(target.label)")
+        try await target.installDemoUnits()
+
+        // The unit with a bad setting exists in the sandbox only; it is named so that it is loaded.
+        let patterns = [try UnitPattern("\(DemoUnits.prefix)*")] + (target.sandbox != nil ? [try UnitPattern(DemoUnits.bogus)] : [])
         // A one-minute SLO so that budgets move within the demo.
         let configuration = MedicConfiguration(watch: patterns, slo: SLOPolicy(defaultSpec: SLOSpec(objective: 0.95, window: 60, rules: [
             BurnRateRule(severity: .page, longWindow: 20, shortWindow: 5, threshold: 2),
@@ -69,7 +84,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             group.addTask {
                 try? await Task.sleep(for: .seconds(min(3, duration)))
-                if let pid = target.mainPID(of: DemoUnits.web) {
+                if let pid = await target.mainPID(of: DemoUnits.web) {
                     Output.line("-- demo: kill -9 \(pid) (main process of \(DemoUnits.web))")
                     kill(pid, SIGKILL)
                 }
@@ -92,7 +107,7 @@ struct DemoCommand: AsyncParsableCommand {
         let knownUntil = SLOQuery.knownUntil(try await store.lastSession(), now: now, heartbeat: 2)
         let reports = try await SLOQuery(store: store, configuration: configuration).reports(now: now, knownUntil: knownUntil)
         for line in SLOTable.lines(reports) { Output.line(line) }
-        let crash = "medic-demo-crash.service"
+        let crash = DemoUnits.crash
         Output.line("\nLast journal lines of \(crash) (medic logs \(crash)):\n")
         do {
             for entry in try JournalReader.lastEntries(of: crash, count: 5, directory: target.journalDirectory) {
@@ -110,7 +125,7 @@ struct DemoCommand: AsyncParsableCommand {
         for (name, text) in DemoUnits.playbooks { try (text + "\n").write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8) }
         let set = PlaybookLoader.load(paths: [directory], trustedOwner: geteuid())
         guard set.isValid else { throw MedicFailure("demo playbooks: \(set.problems.map(\.description).joined(separator: "; "))") }
-        let web = try UnitPattern(DemoUnits.web), crash = try UnitPattern("medic-demo-crash.service")
+        let web = try UnitPattern(DemoUnits.web), crash = try UnitPattern(DemoUnits.crash)
         Output.line("\n-- medic heal --dry-run \(web.text)\n")
         _ = try? await Healing.heal(web, playbooks: set.playbooks, address: target.address, dryRun: true, store: store, journal: JournalLines(directory: target.journalDirectory))
         Output.line("\n-- medic heal \(web.text)\n")

@@ -40,15 +40,7 @@ struct TransientUnits {
     }
 
     private func start(_ name: String, command: [String], properties: [(String, BusArgument)]) async throws {
-        let exec = BusArgument.array(elementSignature: "(sasb)", [.structure([.string(command[0]), .strings(command), .bool(false)])])
-        let all = [("ExecStart", exec)] + properties
-        let arguments: [BusArgument] = [
-            .string(name), .string("replace"),
-            .array(elementSignature: "(sv)", all.map { .structure([.string($0.0), .variant($0.1)]) }),
-            .array(elementSignature: "(sa(sv))", []),
-        ]
-        _ = try await bus.call(destination: "org.freedesktop.systemd1", path: "/org/freedesktop/systemd1",
-                               interface: "org.freedesktop.systemd1.Manager", member: "StartTransientUnit", arguments: arguments)
+        try await SystemdManager(bus: bus).startTransientUnit(name, properties: [("ExecStart", SystemdManager.execStart(command))] + properties, mode: "replace")
     }
 
     /// Stops them (and so removes them: transient units go when they stop).

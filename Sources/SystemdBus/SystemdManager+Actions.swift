@@ -33,6 +33,29 @@ extension SystemdManager {
         try await callManager("SetUnitProperties", [.string(unit), .bool(runtime), .array(elementSignature: "(sv)", values)])
     }
 
+    /// Creates and starts a transient unit (as `systemd-run` does): no unit file, no daemon-reload;
+    /// the unit goes away when it stops (a failed one at its reset-failed). `auxiliary` units are
+    /// created with it, such as the service a transient timer starts. Returns the start job's path.
+    @discardableResult
+    public func startTransientUnit(_ name: String, properties: [(String, BusArgument)],
+                                   auxiliary: [(name: String, properties: [(String, BusArgument)])] = [],
+                                   mode: String = "fail") async throws(BusError) -> String {
+        func list(_ properties: [(String, BusArgument)]) -> BusArgument {
+            .array(elementSignature: "(sv)", properties.map { .structure([.string($0.0), .variant($0.1)]) })
+        }
+        let aux = BusArgument.array(elementSignature: "(sa(sv))", auxiliary.map { .structure([.string($0.name), list($0.properties)]) })
+        guard let path = try await callManager("StartTransientUnit", [.string(name), .string(mode), list(properties), aux]).first?.string else {
+            throw BusError(operation: "StartTransientUnit(\(name)) returned no job", errno: 74)
+        }
+        return path
+    }
+
+    /// The `ExecStart` property of a transient service: one command, argv as given, whose failure
+    /// counts (`(sasb)` as `man 5 org.freedesktop.systemd1` describes).
+    public static func execStart(_ argv: [String]) -> BusArgument {
+        .array(elementSignature: "(sasb)", [.structure([.string(argv[0]), .strings(argv), .bool(false)])])
+    }
+
     /// The object path of a loaded unit.
     public func unitPath(_ name: String) async throws(BusError) -> String {
         guard let path = try await callManager("GetUnit", [.string(name)]).first?.string else {

@@ -50,6 +50,17 @@ public final class BusJobMonitor: @unchecked Sendable {
         }
     }
 
+    /// Every manager method called so far, in order, with its first argument when that is a string
+    /// (the unit for unit methods): daemon-reloads and transient units included.
+    public var allCalls: [Call] {
+        lines.all.compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let member = object["member"] as? String else { return nil }
+            let first = ((object["payload"] as? [String: Any])?["data"] as? [Any])?.first as? String
+            return Call(member: member, unit: first ?? "", sender: object["sender"] as? String ?? "")
+        }
+    }
+
     /// The unit-changing calls on one unit.
     public func calls(on unit: String) -> [Call] {
         calls.filter { $0.unit == unit }
