@@ -95,6 +95,8 @@ let package = Package(
             name: "MedicBench",
             dependencies: [
                 "MedicCore", "MedicConfig", "MedicEngine", "MedicHTTP", "MedicStore", "SystemdBus", "SystemdSandbox", "MedicTestSupport",
+                // The raw sd-bus reader that is CPU per event's floor.
+                "CSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -11,6 +11,23 @@ struct MedicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "medic",
         abstract: "A self-healing supervisor for systemd units.",
+        discussion: """
+            Medic watches systemd units over the bus, classifies each one's health (healthy, degraded, \
+            failed, idle, unknown), tracks an availability SLO per unit with an error budget and burn \
+            rates, and when a budget is breached or a unit fails runs playbooks that verify their effect \
+            and roll back what did not help. Every correction is recorded; what was learned orders the \
+            playbooks. `medic run` is the daemon (the medic.service unit); the other commands inspect, \
+            heal on demand and report.
+
+            Files: /etc/medic/medic.yaml (see medic.yaml(5)) and /etc/medic/playbooks (see \
+            medic-playbook(5)) as root, $XDG_CONFIG_HOME/medic otherwise; the packaged playbooks in \
+            /usr/share/medic/playbooks are used while no playbook directory exists; history in \
+            /var/lib/medic as root, $XDG_STATE_HOME/medic otherwise.
+
+            Exit status: 0 on success; 1 for an error (one line on stderr, `medic: ...`) or a usage \
+            error; 3 when `medic status` shows a failed unit, `medic slo` a breached budget, or `medic \
+            heal` did not recover the unit; 130 when a heal was interrupted.
+            """,
         version: MedicVersion.current,
         subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, ConfigCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, ReportCommand.self, InstallCommand.self, UninstallCommand.self, DemoCommand.self]
     )

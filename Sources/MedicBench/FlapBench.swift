@@ -24,6 +24,16 @@ struct FlapBench {
         var microsecondsPerSignal: Double
         var microsecondsPerStoredChange: Double
         var medicCPUPercent: Double
+        /// The raw sd-bus reader's CPU over the same window and signals (`RawReader`), and Medic's
+        /// cost as a multiple of it.
+        var rawReaderCPUSeconds: Double
+        var rawReaderMicrosecondsPerSignal: Double
+        var medicToRawRatio: Double
+    }
+
+    /// This benchmark's own executable, which runs the raw reader with --raw-reader.
+    static var benchBinary: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     func run() async throws -> Result {
@@ -48,20 +58,30 @@ struct FlapBench {
             }
         }
         defer { counting.cancel() }
+        // The floor, in a process of its own like Medic.
+        let raw = try ChildProcess.spawn([Self.benchBinary, "--raw-reader", sandbox.busAddress], environment: sandbox.environment)
+        defer {
+            raw.signal(SIGKILL)
+            _ = raw.wait()
+        }
         try await Task.sleep(for: .seconds(3))
 
+        let rawBefore = ProcessFigures.cpuSeconds(raw.pid) ?? 0
         let cpuBefore = ProcessFigures.cpuSeconds(daemon.child.pid) ?? 0
         let storedBefore = try await store.observationCount()
         let signalsBefore = counted.with { $0 }
         try await Task.sleep(for: .seconds(seconds))
         let cpu = (ProcessFigures.cpuSeconds(daemon.child.pid) ?? 0) - cpuBefore
+        let rawCPU = (ProcessFigures.cpuSeconds(raw.pid) ?? 0) - rawBefore
         // Rows are written in batches every 2 s: over the window this is within a batch either way.
         let stored = try await store.observationCount() - storedBefore
         let signals = counted.with { $0 } - signalsBefore
         return Result(
             units: units, seconds: seconds, signalsPerSecond: Double(signals) / seconds, storedChangesPerSecond: Double(stored) / seconds,
             medicCPUSeconds: cpu, microsecondsPerSignal: signals > 0 ? cpu * 1e6 / Double(signals) : 0,
-            microsecondsPerStoredChange: stored > 0 ? cpu * 1e6 / Double(stored) : 0, medicCPUPercent: cpu / seconds * 100
+            microsecondsPerStoredChange: stored > 0 ? cpu * 1e6 / Double(stored) : 0, medicCPUPercent: cpu / seconds * 100,
+            rawReaderCPUSeconds: rawCPU, rawReaderMicrosecondsPerSignal: signals > 0 ? rawCPU * 1e6 / Double(signals) : 0,
+            medicToRawRatio: rawCPU > 0 ? cpu / rawCPU : 0
         )
     }
 }
