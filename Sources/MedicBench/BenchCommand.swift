@@ -51,6 +51,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dashboard-only"), help: "Measure only the dashboard's response times and the HTTP server's idle memory at each unit count.")
     var dashboardOnly = false
 
+    @Flag(name: .customLong("startup-only"), help: "Measure only start-up to READY and memory of medic run at each unit count.")
+    var startupOnly = false
+
     @Flag(name: .customLong("flap-only"), help: "Measure only CPU per event (flapping units), with the raw sd-bus reader beside Medic.")
     var flapOnly = false
 
@@ -136,7 +139,7 @@ struct BenchCommand: AsyncParsableCommand {
             try await units.create(names, command: ["/bin/sleep", "infinity"])
             try await units.waitForNoJobs()
             say("\(count) units created and started in \(String(format: "%.1f", Date().timeIntervalSince(created))) s")
-            if !scrapeOnly {
+            if !scrapeOnly && !startupOnly {
                 let dashboard = try await DashboardBench(binary: binary, sandbox: sandbox, pattern: "lat\(count)-*.service", sampleUnit: names[0], units: count).run()
                 report.dashboard.append(dashboard)
                 for endpoint in dashboard.endpoints {
@@ -149,10 +152,12 @@ struct BenchCommand: AsyncParsableCommand {
                     continue
                 }
             }
-            let scrape = try await ScrapeBench(binary: binary, sandbox: sandbox, pattern: "lat\(count)-*.service", units: count).run()
-            report.scrape.append(scrape)
-            say(String(format: "scrape of /metrics at %d units (%d series, %.0f KiB): %.1f ms of medic's CPU per scrape; wall %@",
-                       count, scrape.series, scrape.bodyKiB, scrape.cpuMillisecondsPerScrape, scrape.wall.text))
+            if !startupOnly {
+                let scrape = try await ScrapeBench(binary: binary, sandbox: sandbox, pattern: "lat\(count)-*.service", units: count).run()
+                report.scrape.append(scrape)
+                say(String(format: "scrape of /metrics at %d units (%d series, %.0f KiB): %.1f ms of medic's CPU per scrape; wall %@",
+                           count, scrape.series, scrape.bodyKiB, scrape.cpuMillisecondsPerScrape, scrape.wall.text))
+            }
             if scrapeOnly {
                 await units.stop(names)
                 _ = try? sandbox.systemctl("reset-failed")
@@ -165,6 +170,11 @@ struct BenchCommand: AsyncParsableCommand {
             daemon.stop()
             report.startup.append(startup)
             say("medic run at \(count) units: READY after \(String(format: "%.3f", startup.secondsToReady)) s, RSS \(startup.residentMiB.map { String(format: "%.1f", $0) } ?? "-") MiB, of it anonymous \(startup.anonymousMiB.map { String(format: "%.1f", $0) } ?? "-") MiB")
+            if startupOnly {
+                await units.stop(names)
+                _ = try? sandbox.systemctl("reset-failed")
+                continue
+            }
             let detection = try await DetectionBench(sandbox: sandbox, bus: bus, kills: kills).run(names: names, pattern: "lat\(count)-*.service")
             report.detection.append(detection)
             say("detection at \(count) units: medic \(detection.medic.text); busctl monitor \(detection.busMonitor.text); 1 s poller \(detection.poller.text)")
@@ -172,7 +182,7 @@ struct BenchCommand: AsyncParsableCommand {
             _ = try? sandbox.systemctl("reset-failed")
         }
 
-        if scrapeOnly || dashboardOnly {
+        if scrapeOnly || dashboardOnly || startupOnly {
             say("")
             for line in Self.table(report) { say(line) }
             try write(report)

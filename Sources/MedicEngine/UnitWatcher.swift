@@ -43,10 +43,13 @@ public struct UnitWatcher: Sendable {
                 let bus = try BusConnection.open(address)
                 defer { bus.close() }
                 bus.keepChangedProperties(UnitSnapshot.healthProperties)
+                // Signal batches go from the bus thread straight into the session's inputs.
+                let (inputs, continuation) = AsyncStream.makeStream(of: WatchSession.Input.self)
+                bus.deliverSignals { batch in continuation.yield(batch.map(WatchSession.Input.signals) ?? .closed) }
                 try await session.connect(SystemdManager(bus: bus), first: !connectedOnce)
                 connectedOnce = true
                 backoff = initialBackoff
-                await session.follow(bus.signals)
+                await session.follow(inputs, continuation)
                 if Task.isCancelled { return }
                 await emit(.connectionLost(reason: "the bus connection closed"))
             } catch {

@@ -72,18 +72,11 @@ struct WatchSession {
         for unit in model.units { await emit(.observed(unit)) }
     }
 
-    /// Applies signal batches until the connection closes or the task is cancelled.
-    mutating func follow(_ signals: AsyncStream<[BusSignal]>) async {
-        let (inputs, continuation) = AsyncStream.makeStream(of: Input.self)
+    /// Applies signal batches (which the connection yields into `inputs`) until the connection
+    /// closes or the task is cancelled; time-dependent verdicts are rechecked through the same stream.
+    mutating func follow(_ inputs: AsyncStream<Input>, _ continuation: AsyncStream<Input>.Continuation) async {
         let timer = RecheckTimer(continuation: continuation)
-        let forwarder = Task {
-            for await batch in signals { continuation.yield(.signals(batch)) }
-            continuation.yield(.closed)
-        }
-        defer {
-            forwarder.cancel()
-            timer.cancel()
-        }
+        defer { timer.cancel() }
         await withTaskCancellationHandler {
             for await input in inputs {
                 switch input {
@@ -289,6 +282,7 @@ final class RecheckTimer: Sendable {
         state.withLock { state in
             state.task?.cancel()
             state.task = nil
+            state.deadline = nil
         }
     }
 }

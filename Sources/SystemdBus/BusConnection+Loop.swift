@@ -60,7 +60,11 @@ extension BusConnection {
 
     func flushSignals() {
         guard !signalBuffer.isEmpty else { return }
-        continuation.yield(signalBuffer)
+        if let sink = signalSink.withLock({ $0 }) {
+            sink.deliver(signalBuffer)
+        } else {
+            continuation.yield(signalBuffer)
+        }
         signalBuffer.removeAll(keepingCapacity: true)
     }
 
@@ -82,6 +86,7 @@ extension BusConnection {
         pendingCalls.removeAll()
         // Jobs that raced with closing still run, and see a closed connection.
         for job in leftover { job(self) }
+        signalSink.withLock { $0 }?.deliver(nil)
         continuation.finish()
     }
 }

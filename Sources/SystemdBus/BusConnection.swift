@@ -19,6 +19,14 @@ public final class BusConnection: @unchecked Sendable {
     let wakeFD: Int32
     let queue = Mutex(SubmissionQueue())
     let keptChangedProperties = Mutex<Set<String>?>(nil)
+    let signalSink = Mutex<SignalSink?>(nil)
+
+    /// Where `deliverSignals` sends batches. A class holding the closure, so that reading it back
+    /// from the lock does not wrap it in another reabstraction thunk at every batch.
+    final class SignalSink: Sendable {
+        let deliver: @Sendable ([BusSignal]?) -> Void
+        init(_ deliver: @escaping @Sendable ([BusSignal]?) -> Void) { self.deliver = deliver }
+    }
 
     // Touched only on the bus thread.
     let bus: OpaquePointer
@@ -42,6 +50,15 @@ public final class BusConnection: @unchecked Sendable {
     /// few of the tens of values systemd sends with each change saves most of the decoding.
     public func keepChangedProperties(_ names: Set<String>?) {
         keptChangedProperties.withLock { $0 = names }
+    }
+
+    /// Hands signal batches to `sink` on the bus thread instead of to `signals` (which then stays
+    /// empty), and `nil` once when the connection has closed. One hand-over less than reading
+    /// `signals` and forwarding; the sink must only pass the batch on (yield it to a stream), never
+    /// block. Set it before installing match rules.
+    public func deliverSignals(to sink: @escaping @Sendable ([BusSignal]?) -> Void) {
+        let box = SignalSink(sink)
+        signalSink.withLock { $0 = box }
     }
 
     /// Opens a connection and starts its thread. Fails at once when nothing listens at the address.

@@ -192,7 +192,9 @@ struct HealJournalTests {
         let sandbox = try SystemdSandbox.start(name: "medic-test", journal: true)
         defer { sandbox.stop() }
         let name = uniqueUnit("config-missing")
-        try sandbox.runService(name, ["/bin/sh", "-c", "echo 'cannot open /etc/app.conf'; exit 3"], wait: true)
+        // The service lives on a moment after its line, so that journald reads the line while the
+        // process it came from still exists (a loaded machine lost it once in a full run).
+        try sandbox.runService(name, ["/bin/sh", "-c", "echo 'cannot open /etc/app.conf'; sleep 1; exit 3"], wait: true)
         let directory = sandbox.runtimeDirectory + "/playbooks"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try "name: config-fix\npriority: 10\nmatch: {journal: \"cannot open /etc/.*\\\\.conf\"}\nsteps: [restart]\n".write(toFile: directory + "/a.yaml", atomically: true, encoding: .utf8)
