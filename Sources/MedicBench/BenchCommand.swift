@@ -54,6 +54,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("startup-only"), help: "Measure only start-up to READY and memory of medic run at each unit count.")
     var startupOnly = false
 
+    @Option(name: .customLong("slo-only"), help: ArgumentHelp("Measure only medic slo --json over a 30-day store, filled in this directory (kept, for profiling).", valueName: "dir"))
+    var sloOnlyDirectory: String?
+
     @Flag(name: .customLong("flap-only"), help: "Measure only CPU per event (flapping units), with the raw sd-bus reader beside Medic.")
     var flapOnly = false
 
@@ -123,6 +126,11 @@ struct BenchCommand: AsyncParsableCommand {
                 for line in FaultSuite.table(result) { say(line) }
             }
             try write(results)
+            return
+        }
+        if let sloOnlyDirectory {
+            let slo = try await SLOQueryBench(binary: binary, directory: sloOnlyDirectory, units: sloUnits, days: 30, failureEvery: 6 * 3600).run()
+            say(String(format: "medic slo --json over %d units x 30 days (%d stored changes): median %.3f s of %@", slo.units, slo.storedChanges, slo.medianSeconds, slo.runs.map { String(format: "%.3f", $0) }.joined(separator: ", ")))
             return
         }
         var report = Report(machine: Self.machine())
