@@ -92,13 +92,18 @@ extension UnitSnapshot {
         return v
     }
 
+    /// Lower-case hex of a byte array (an InvocationID), written into one buffer: it comes with
+    /// every change of a unit.
     private static func hex(_ value: BusValue) -> String? {
         guard let bytes = value.array else { return nil }
-        var text = ""
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
         for byte in bytes {
             guard case .byte(let b) = byte else { return nil }
-            text += String(b, radix: 16).count == 1 ? "0" + String(b, radix: 16) : String(b, radix: 16)
+            text.append(digits[Int(b >> 4)])
+            text.append(digits[Int(b & 0x0f)])
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 }

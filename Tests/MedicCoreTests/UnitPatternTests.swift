@@ -1,4 +1,6 @@
+import Glibc
 import MedicCore
+import MedicTestSupport
 import Testing
 
 @Suite("Unit patterns")
@@ -29,6 +31,34 @@ struct UnitPatternTests {
         #expect(try UnitPattern(pattern).matches(name) == expected)
     }
 
+    @Test("plain names are compared exactly; non-ASCII names take the same glob rules")
+    func exactAndNonASCII() throws {
+        #expect(try UnitPattern("web.service").matches("web.service"))
+        #expect(try !UnitPattern("web.service").matches("web.service2"))
+        #expect(try !UnitPattern("web").matches("web"), "a plain name gets .service")
+        #expect(try UnitPattern("caf?.service").matches("café.service"), "? is one character, not one byte")
+        #expect(try !UnitPattern("caf??.service").matches("café.service"))
+        #expect(try UnitPattern("*.service").matches("é.service"))
+    }
+
+    @Test("globs agree with the C library's fnmatch(3) with FNM_NOESCAPE, as systemd matches, on 80,000 seeded pairs (the valid globs among them)")
+    func agreesWithFnmatch() throws {
+        var random = SeededGenerator(state: 20_261_203)
+        let patternAlphabet = Array("ab.-0129*?[]!^"), nameAlphabet = Array("ab.-0129")
+        var compared = 0, matched = 0
+        for _ in 0..<80_000 {
+            let pattern = String((0..<Int.random(in: 0..<9, using: &random)).map { _ in patternAlphabet.randomElement(using: &random)! })
+            let name = String((0..<Int.random(in: 0..<9, using: &random)).map { _ in nameAlphabet.randomElement(using: &random)! })
+            guard let parsed = try? UnitPattern(pattern), parsed.isGlob else { continue }
+            let expected = fnmatch(parsed.text, name, FNM_NOESCAPE) == 0
+            #expect(parsed.matches(name) == expected, "'\(parsed.text)' against '\(name)'")
+            compared += 1
+            if expected { matched += 1 }
+        }
+        #expect(compared > 5_000)
+        #expect(matched > 200, "enough pairs that match, not only ones that do not")
+    }
+
     @Test("bad patterns are refused with the reason", arguments: [
         ("", "empty"),
         ("web service", "character ' ' cannot appear in a unit name"),
@@ -48,3 +78,4 @@ struct UnitPatternTests {
         #expect(UnitPattern.any([], match: "x.service"))
     }
 }
+

@@ -12,8 +12,9 @@ public struct ProtectionPolicy: Sendable, Equatable {
         self.extra = extra
     }
 
+    /// Whether Medic must never act on `unit` (asked for every observed unit: no array is built).
     public func isProtected(_ unit: String) -> Bool {
-        (Self.builtIn + extra).contains { $0.matches(unit) }
+        Self.builtIn.contains { $0.matches(unit) } || extra.contains { $0.matches(unit) }
     }
 }
 
