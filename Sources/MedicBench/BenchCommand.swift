@@ -104,7 +104,8 @@ struct BenchCommand: AsyncParsableCommand {
             }
             return
         }
-        let beside = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).deletingLastPathComponent().appendingPathComponent("medic").path
+        let bench = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let beside = URL(fileURLWithPath: bench).deletingLastPathComponent().appendingPathComponent("medic").path
         let binary = medic ?? beside
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw ValidationError("no medic binary at \(binary): build it first (swift build -c release)")
@@ -196,7 +197,7 @@ struct BenchCommand: AsyncParsableCommand {
             try write(report)
             return
         }
-        let flap = try await FlapBench(sandbox: sandbox, bus: bus, binary: binary, units: flapping, seconds: flapSeconds).run()
+        let flap = try await FlapBench(sandbox: sandbox, bus: bus, binary: binary, benchBinary: bench, units: flapping, seconds: flapSeconds).run()
         report.flapping = flap
         say(String(format: "flapping: %d units, %.0f signals/s, %.0f stored changes/s; medic %.1f%% CPU, %.1f µs per signal, %.1f µs per stored change; raw sd-bus reader %.1f µs per signal (medic %.2f×)",
                      flap.units, flap.signalsPerSecond, flap.storedChangesPerSecond, flap.medicCPUPercent, flap.microsecondsPerSignal, flap.microsecondsPerStoredChange,

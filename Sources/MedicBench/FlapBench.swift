@@ -10,6 +10,8 @@ struct FlapBench {
     let sandbox: SystemdSandbox
     let bus: BusConnection
     let binary: String
+    /// medic-bench itself, which runs the raw reader with --raw-reader.
+    let benchBinary: String
     let units: Int
     let seconds: Double
 
@@ -29,11 +31,6 @@ struct FlapBench {
         var rawReaderCPUSeconds: Double
         var rawReaderMicrosecondsPerSignal: Double
         var medicToRawRatio: Double
-    }
-
-    /// This benchmark's own executable, which runs the raw reader with --raw-reader.
-    static var benchBinary: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     func run() async throws -> Result {
@@ -59,7 +56,7 @@ struct FlapBench {
         }
         defer { counting.cancel() }
         // The floor, in a process of its own like Medic.
-        let raw = try ChildProcess.spawn([Self.benchBinary, "--raw-reader", sandbox.busAddress], environment: sandbox.environment)
+        let raw = try ChildProcess.spawn([benchBinary, "--raw-reader", sandbox.busAddress], environment: sandbox.environment)
         defer {
             raw.signal(SIGKILL)
             _ = raw.wait()

@@ -92,17 +92,18 @@ extension UnitSnapshot {
         return v
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// Lower-case hex of a byte array (an InvocationID), written into one buffer: it comes with
     /// every change of a unit.
     private static func hex(_ value: BusValue) -> String? {
         guard let bytes = value.array else { return nil }
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 2)
         for byte in bytes {
             guard case .byte(let b) = byte else { return nil }
-            text.append(digits[Int(b >> 4)])
-            text.append(digits[Int(b & 0x0f)])
+            text.append(hexDigits[Int(b >> 4)])
+            text.append(hexDigits[Int(b & 0x0f)])
         }
         return String(decoding: text, as: UTF8.self)
     }

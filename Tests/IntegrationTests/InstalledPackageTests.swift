@@ -13,17 +13,16 @@ private let packagedToolchain = ProcessInfo.processInfo.environment["MEDIC_PACKA
 /// checks what is left; an ordinary `swift test` skips it.
 @Suite("the installed package", .enabled(if: packagedToolchain != nil, "run by packaging/check-deb after it installed the package"))
 struct InstalledPackageTests {
-    static let toolchain = packagedToolchain
     static let installed = "/usr/bin/medic"
 
     /// `argv` run in a private mount namespace where the Swift toolchain's directory is an empty tmpfs.
     static func withoutSwift(_ argv: [String]) -> [String] {
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs medic-no-swift \"$0\" && exec \"$@\"", toolchain ?? "/nonexistent"] + argv
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs medic-no-swift \"$0\" && exec \"$@\"", packagedToolchain ?? "/nonexistent"] + argv
     }
 
     @Test("medic --version, status and run work with the Swift toolchain hidden; run takes the packaged configuration, playbooks and state directory")
     func runsWithoutSwift() throws {
-        let toolchain = try #require(Self.toolchain)
+        let toolchain = try #require(packagedToolchain)
         // The namespace really hides the toolchain: the test's own Swift libraries are not there.
         let hidden = try Command.run(Self.withoutSwift(["sh", "-c", "ls -A \"$0\" | wc -l", toolchain]))
         #expect(hidden.status == 0 && hidden.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(hidden.standardError)")
