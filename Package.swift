@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MedicTestSupport", "SystemdSandbox", "SystemdBus", "MedicStore", "Medic"]
+            dependencies: ["MedicTestSupport", "SystemdSandbox", "SystemdBus", "MedicStore", "MedicEngine", "MedicCore", "Medic"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -50,7 +50,7 @@ struct WatchCommand: AsyncParsableCommand {
             Output.error("warning: \(text)")
         case .removed(let name):
             Output.error("\(name) was unloaded by systemd")
-        case .observed:
+        case .observed, .settled:
             break
         }
     }

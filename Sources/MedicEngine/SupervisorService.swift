@@ -125,9 +125,14 @@ public struct SupervisorService: Service {
                 case .observed(let unit):
                     try await recorder.record(unit)
                     await corrections?.observe(unit)
-                case .ready(let units), .reconnected(let units):
-                    try await recorder.snapshotComplete()
+                case .ready(let units):
                     logger.notice("watching \(units) units", metadata: ["medic.units": "\(units)"])
+                case .settled(let units), .reconnected(let units):
+                    // Every unit has its details: what the store had and systemd no longer lists was
+                    // unloaded meanwhile, and interrupted corrections can be looked at.
+                    try await recorder.snapshotComplete()
+                    if case .reconnected = event { logger.notice("watching \(units) units", metadata: ["medic.units": "\(units)"]) }
+                    else { logger.info("read the details of all \(units) units", metadata: ["medic.units": "\(units)"]) }
                     await corrections?.snapshotComplete()
                 case .removed(let name):
                     await recorder.forget(name)

@@ -16,6 +16,8 @@ public actor TimelineRecorder {
     private let batchSize = 256
 
     private var session: Int64?
+    /// When this recorder started watching (its session began).
+    private var startedAt: Double?
     private var gapStart: Double?
     private var reconciled: Set<String> = []
     private var last: [String: StoredObservation] = [:]
@@ -58,6 +60,7 @@ public actor TimelineRecorder {
         let previous = try await store.lastSession()
         last = try await store.latestObservations()
         gapStart = previous.map { $0.stoppedAt ?? $0.lastSeenAt }
+        startedAt = clock.now()
         // A store that refuses writes (a full disk) must not keep Medic from watching: the session
         // is opened at a later heartbeat.
         session = try? await store.beginSession(at: clock.now())
@@ -72,7 +75,8 @@ public actor TimelineRecorder {
 
     /// Takes in one observation from the watcher.
     public func record(_ unit: UnitHealth) async throws {
-        guard accepts(unit.name) else { return }
+        // Known only from the unit list: its timeline starts with its details.
+        guard accepts(unit.name), !unit.snapshot.detailsPending else { return }
         let now = clock.now()
         let changedAt = unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 }
         if !reconciled.contains(unit.name) {
@@ -111,8 +115,11 @@ public actor TimelineRecorder {
 
     private func reconcile(_ unit: UnitHealth, changedAt: Double?, now: Double) {
         guard let previous = last[unit.name] else {
-            // First sight ever: nothing is known before now.
-            append(unit, at: now)
+            // First sight ever: Medic vouches for nothing before it started watching, and from then
+            // on for the state systemd says the unit has been in since its last change (a unit's
+            // details may come in a little after start-up).
+            let since = max(startedAt ?? now, changedAt ?? now)
+            append(unit, at: min(since, now))
             return
         }
         guard let gapStart else {

@@ -108,3 +108,23 @@ extension UnitSnapshot {
         return String(decoding: text, as: UTF8.self)
     }
 }
+
+extension UnitSnapshot {
+    /// What the manager's unit list says of a unit (its states and whether a job is queued), marked
+    /// `detailsPending` until its properties are read.
+    public init(listed unit: ListedUnit) {
+        self.init(name: unit.name)
+        description = unit.description
+        loadState = unit.loadState
+        activeState = unit.activeState
+        subState = unit.subState
+        hasJob = unit.jobID != 0
+        detailsPending = true
+    }
+
+    /// Whether a listed unit's details are worth reading before the others': it is not simply
+    /// running or stopped (failed, changing state, with a job, or not loaded cleanly).
+    public var worthReadingFirst: Bool {
+        hasJob || loadState != "loaded" || !["active", "inactive"].contains(activeState)
+    }
+}

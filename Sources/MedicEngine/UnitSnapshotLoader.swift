@@ -22,15 +22,25 @@ public struct UnitSnapshotLoader: Sendable {
     }
 
     public func load(from manager: SystemdManager) async throws(BusError) -> [Loaded] {
-        var paths: [String: String] = [:]  // name -> path
+        let located = try await locate(from: manager)
+        return try await properties(of: located.listed.map(\.objectPath) + located.loaded, from: manager)
+    }
+
+    /// The selected units: those the manager lists for the globs (every loaded unit when there are no
+    /// patterns), and the object paths of the plain names it does not list, loaded (so that a missing
+    /// unit is reported as not-found).
+    public func locate(from manager: SystemdManager) async throws(BusError) -> (listed: [ListedUnit], loaded: [String]) {
+        var listed: [ListedUnit] = []
+        var names: Set<String> = []
         let globs = patterns.filter(\.isGlob).map(\.text)
         if patterns.isEmpty || !globs.isEmpty {
-            for unit in try await manager.listUnits(matching: globs) { paths[unit.name] = unit.objectPath }
+            for unit in try await manager.listUnits(matching: globs) where names.insert(unit.name).inserted { listed.append(unit) }
         }
-        for pattern in patterns where !pattern.isGlob && paths[pattern.text] == nil {
-            paths[pattern.text] = try await manager.loadUnit(pattern.text)
+        var loaded: [String] = []
+        for pattern in patterns where !pattern.isGlob && names.insert(pattern.text).inserted {
+            loaded.append(try await manager.loadUnit(pattern.text))
         }
-        return try await properties(of: Array(paths.values), from: manager)
+        return (listed, loaded)
     }
 
     /// Reads the snapshots of units by object path; units that vanished meanwhile are left out.

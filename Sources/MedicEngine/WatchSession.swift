@@ -16,6 +16,10 @@ struct WatchSession {
     let kernel = KernelMessages()
     var manager: SystemdManager?
     let loader: UnitSnapshotLoader
+    /// The listed units whose details are still to be read (first connection only).
+    var details = DetailReadQueue()
+    /// Whether `.settled` was reported (or made moot by a complete snapshot).
+    var settled = false
 
     init(watcher: UnitWatcher, emit: @escaping @Sendable (WatchEvent) async -> Void) {
         self.watcher = watcher
@@ -25,10 +29,21 @@ struct WatchSession {
     }
 
     /// Subscribes, snapshots, and reports: `.ready` the first time, else the transitions missed meanwhile.
+    ///
+    /// The first time, the units the patterns list are taken from the manager's list (one call) and
+    /// READY is said at once; their details are read afterwards, while signals are followed (see
+    /// `readDetails`). Plain unit names, and every later snapshot, are read in full before reporting.
     mutating func connect(_ manager: SystemdManager, first: Bool) async throws(BusError) {
         self.manager = manager
         try await manager.subscribe()
-        try await resnapshot(reportNew: !first)
+        if first {
+            let located = try await loader.locate(from: manager)
+            let loaded = try await loader.properties(of: located.loaded, from: manager)
+            await reconcile(loaded, listed: located.listed, reportNew: false, manager: manager)
+        } else {
+            try await resnapshot(reportNew: true)
+            settled = true  // `.reconnected` says what `.settled` would
+        }
         await emit(first ? .ready(units: model.count) : .reconnected(units: model.count))
     }
 
@@ -36,8 +51,15 @@ struct WatchSession {
     mutating func resnapshot(reportNew: Bool) async throws(BusError) {
         guard let manager else { return }
         let loaded = try await loader.load(from: manager)
+        await reconcile(loaded, listed: [], reportNew: reportNew, manager: manager)
+    }
+
+    /// Makes the model what the manager just said: `loaded` units in full, `listed` ones with their
+    /// details pending (queued to be read); units in neither are checked and forgotten when gone.
+    private mutating func reconcile(_ loaded: [UnitSnapshotLoader.Loaded], listed: [ListedUnit], reportNew: Bool, manager: SystemdManager) async {
         let now = watcher.clock.now()
-        let present = Set(loaded.map(\.snapshot.name))
+        var present = Set(loaded.map(\.snapshot.name))
+        for unit in listed { present.insert(unit.name) }
         var gone: [String] = []
         var kept: [String: String] = [:]
         unloaded.formIntersection(model.unitNames)
@@ -58,18 +80,47 @@ struct WatchSession {
             gone.append(name)
         }
         paths = kept
+        // A complete snapshot leaves nothing pending: what the queue still holds is read anyway.
+        if listed.isEmpty { details = DetailReadQueue() }
         var transitions: [HealthTransition] = []
         for unit in loaded {
             paths[unit.path] = unit.snapshot.name
-            if let transition = model.update(withEvidence(unit.snapshot), at: now), reportNew || transition.from != nil {
+            let snapshot = withEvidence(unit.snapshot)
+            forgetPreliminary(snapshot.name)
+            if let transition = model.update(snapshot, at: now), reportNew || transition.from != nil {
                 transitions.append(transition)
             }
+        }
+        for unit in listed {
+            paths[unit.objectPath] = unit.name
+            let snapshot = UnitSnapshot(listed: unit)
+            model.update(snapshot, at: now)
+            details.add(unit.objectPath, urgent: snapshot.worthReadingFirst)
         }
         // Trigger descriptions (a timer's next elapse) depend on other units: settle them all.
         transitions += model.reevaluate(at: now, all: true)
         for transition in transitions.sorted(by: { $0.unit < $1.unit }) { await emit(.transition(transition)) }
         for name in gone.sorted() { await emit(.removed(name)) }
-        for unit in model.units { await emit(.observed(unit)) }
+        for unit in model.units where !unit.snapshot.detailsPending { await emit(.observed(unit)) }
+    }
+
+    /// A unit known only from the list is forgotten before its first complete snapshot, so that this
+    /// snapshot counts as its first sighting (a refinement of the list's verdict is not a transition).
+    private mutating func forgetPreliminary(_ name: String) {
+        if model.snapshot(of: name)?.detailsPending == true { model.remove(name) }
+    }
+
+    /// Sends the next reads of pending details; their replies come back among the signals. Says
+    /// `.settled` once all are in.
+    mutating func readDetails() async {
+        guard let manager else { return }
+        for path in details.next() where !manager.readPropertiesInOrder(of: path, keeping: UnitSnapshot.healthProperties) {
+            return  // the connection is closing: the next one takes a complete snapshot
+        }
+        if details.isEmpty && !settled {
+            settled = true
+            await emit(.settled(units: model.count))
+        }
     }
 
     /// Applies signal batches (which the connection yields into `inputs`) until the connection
@@ -77,6 +128,7 @@ struct WatchSession {
     mutating func follow(_ inputs: AsyncStream<Input>, _ continuation: AsyncStream<Input>.Continuation) async {
         let timer = RecheckTimer(continuation: continuation)
         defer { timer.cancel() }
+        await readDetails()
         await withTaskCancellationHandler {
             for await input in inputs {
                 switch input {
@@ -95,6 +147,7 @@ struct WatchSession {
                 case .closed:
                     return
                 }
+                await readDetails()
                 timer.schedule(at: model.nextRecheck, now: watcher.clock.now())
             }
         } onCancel: {
@@ -102,10 +155,17 @@ struct WatchSession {
         }
     }
 
-    /// Applies one unit's new snapshot and reports what came of it.
+    /// Applies one unit's new snapshot and reports what came of it. A unit whose details are pending
+    /// is not reported as observed (nothing may record or act on it yet); its first complete snapshot
+    /// is its first sighting, not a transition (changes after the listing came as signals).
     private mutating func update(_ snapshot: UnitSnapshot, at now: Double) async {
-        if let transition = model.update(withEvidence(snapshot), at: now) { await emit(.transition(transition)) }
-        if let unit = model.health(of: snapshot.name) { await emit(.observed(unit)) }
+        let unit = withEvidence(snapshot)
+        let firstComplete = !unit.detailsPending && model.snapshot(of: unit.name)?.detailsPending == true
+        if firstComplete { model.remove(unit.name) }
+        if let transition = model.update(unit, at: now), !firstComplete {
+            await emit(.transition(transition))
+        }
+        if let unit = model.health(of: snapshot.name), !unit.snapshot.detailsPending { await emit(.observed(unit)) }
     }
 
     /// A unit with what Medic knows beyond its properties: a dependency failure of its last start,
@@ -135,7 +195,8 @@ struct WatchSession {
     /// Applies one batch: property changes are merged per unit first and classified once, so the
     /// transient states of a restart cycle inside one batch do not become transitions.
     mutating func apply(_ batch: [BusSignal]) async throws(BusError) {
-        EventMetrics.busEvents.increment(by: batch.count)
+        var replies = 0
+        defer { EventMetrics.busEvents.increment(by: batch.count - replies) }
         var changed: [String: UnitSnapshot] = [:]
         var changedPaths: [String: String] = [:]
         var order: [String] = []
@@ -158,6 +219,27 @@ struct WatchSession {
                 changed[name] = snapshot
                 changedPaths[name] = path
                 if invalidated.contains(where: UnitSnapshot.healthProperties.contains) { refetch.insert(path) }
+                // Changed while its details are still to be read: read them sooner.
+                if snapshot.detailsPending { details.add(path, urgent: true) }
+            case .propertiesRead(let path, let properties):
+                // A details read, at its place among the signals: the unit's latest full state.
+                replies += 1
+                details.finished(path)
+                guard let name = paths[path], changed[name] != nil || model.snapshot(of: name) != nil,
+                      let snapshot = UnitSnapshot(properties: properties, clock: watcher.clock), snapshot.name == name
+                else { continue }
+                if changed[name] == nil { order.append(name) }
+                changed[name] = snapshot
+                changedPaths[name] = path
+            case .propertiesUnreadable(let path, let errorName, let description):
+                replies += 1
+                guard let name = paths[path] else { details.remove(path); continue }
+                if errorName == "org.freedesktop.DBus.Error.UnknownObject" {
+                    details.remove(path)
+                    removed.append((name, path))  // unloaded meanwhile: confirmed below like UnitRemoved
+                } else if !details.failed(path) {
+                    await emit(.warning("cannot read the details of \(name) (\(description)): Medic does not act on it until it changes"))
+                }
             case .unitNew(let name, let path):
                 if UnitPattern.any(watcher.patterns, match: name), model.snapshot(of: name) == nil || unloaded.contains(name), changed[name] == nil {
                     unloaded.remove(name)
@@ -216,6 +298,7 @@ struct WatchSession {
             model.remove(name)
             checkedPIDs[name] = nil
             paths[path] = nil
+            details.remove(path)
             await emit(.removed(name))
         }
         if resubscribeNeeded, let manager { try await manager.resubscribe() }
@@ -229,6 +312,7 @@ struct WatchSession {
             for unit in loaded.sorted(by: { $0.snapshot.name < $1.snapshot.name })
             where UnitPattern.any(watcher.patterns, match: unit.snapshot.name) {
                 paths[unit.path] = unit.snapshot.name
+                details.remove(unit.path)
                 await update(unit.snapshot, at: now)
             }
         }

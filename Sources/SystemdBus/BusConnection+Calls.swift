@@ -71,7 +71,7 @@ extension BusConnection {
     }
 
     /// Bus thread: builds and sends the call; `complete` runs on the bus thread with the reply or an error.
-    private func startCall(
+    func startCall(
         destination: String, path: String, interface: String, member: String,
         arguments: [BusArgument], timeout: UInt64, operation: String,
         complete: @escaping (OpaquePointer?, BusError?) -> Void

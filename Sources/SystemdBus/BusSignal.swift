@@ -16,4 +16,11 @@ public struct BusSignal: Sendable, Equatable {
         self.arguments = arguments
         self.decodeError = decodeError
     }
+
+    /// The interface of PropertiesChanged and of the replies `BusConnection.readPropertiesInOrder` delivers.
+    public static let propertiesInterface = "org.freedesktop.DBus.Properties"
+    /// The member of a delivered GetAll reply (no real signal has this name): arguments `[a{sv}]`.
+    public static let propertiesReply = "GetAll"
+    /// The member of a delivered GetAll failure: arguments `[error name, description]`.
+    public static let propertiesReadFailed = "GetAllFailed"
 }

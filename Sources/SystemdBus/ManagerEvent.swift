@@ -2,6 +2,11 @@
 public enum ManagerEvent: Sendable, Equatable {
     /// Properties of one interface of a unit changed; `invalidated` names changed properties sent without values.
     case propertiesChanged(unitPath: String, interface: String, changed: [String: BusValue], invalidated: [String])
+    /// The properties of a unit read with `BusConnection.readPropertiesInOrder`, at their place among the signals.
+    case propertiesRead(unitPath: String, properties: [String: BusValue])
+    /// Such a read failed; `errorName` is the D-Bus error (`org.freedesktop.DBus.Error.UnknownObject`
+    /// when the unit is gone), empty for a local failure.
+    case propertiesUnreadable(unitPath: String, errorName: String, description: String)
     case unitNew(name: String, path: String)
     case unitRemoved(name: String, path: String)
     /// A job finished; `job` is its object path, `result` systemd's word for how (done, failed, ...).
@@ -28,6 +33,12 @@ public enum ManagerEvent: Sendable, Equatable {
                   let changed = args[1].stringKeyedDictionary, let invalidated = args[2].strings
             else { self = .malformed("PropertiesChanged on \(signal.path) with unexpected arguments"); return }
             self = .propertiesChanged(unitPath: signal.path, interface: interface, changed: changed, invalidated: invalidated)
+        case (BusSignal.propertiesInterface, BusSignal.propertiesReply):
+            guard let properties = args.first?.stringKeyedDictionary
+            else { self = .malformed("GetAll reply for \(signal.path) with unexpected arguments"); return }
+            self = .propertiesRead(unitPath: signal.path, properties: properties)
+        case (BusSignal.propertiesInterface, BusSignal.propertiesReadFailed):
+            self = .propertiesUnreadable(unitPath: signal.path, errorName: args.first?.string ?? "", description: args.dropFirst().first?.string ?? "")
         case (SystemdManager.managerInterface, "UnitNew"), (SystemdManager.managerInterface, "UnitRemoved"):
             guard args.count >= 2, let name = args[0].string, let path = args[1].string
             else { self = .malformed("\(signal.member) with unexpected arguments"); return }

@@ -74,6 +74,13 @@ public struct SystemdManager: Sendable {
         ) { reader throws(BusError) in try reader.readProperties(keeping: names) }
     }
 
+    /// Reads the named properties of the unit at `path` and delivers them among the connection's
+    /// signals, in bus order (see `BusConnection.readPropertiesInOrder`). False when the connection is closed.
+    @discardableResult
+    public func readPropertiesInOrder(of path: String, keeping names: Set<String>) -> Bool {
+        bus.readPropertiesInOrder(destination: Self.destination, path: path, keeping: names)
+    }
+
     /// Calls a manager method with the given arguments.
     @discardableResult
     public func callManager(_ member: String, _ arguments: [BusArgument] = []) async throws(BusError) -> [BusValue] {

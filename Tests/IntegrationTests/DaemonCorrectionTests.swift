@@ -53,6 +53,27 @@ struct DaemonCorrectionTests {
         #expect(try await store.steps(of: try #require(corrections.first).id).map(\.action) == ["restart"])
     }
 
+    @Test("a unit selected by a glob that failed before start is corrected once its details are in; its timeline starts when Medic started watching")
+    func correctsListedUnit() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let name = uniqueUnit("glob-heal")
+        let paths = try setUp(sandbox, unit: name)
+        try "watch: ['medic-test-glob-heal-*']\n".write(toFile: paths.config, atomically: true, encoding: .utf8)
+        _ = FileManager.default.createFile(atPath: paths.flag, contents: nil)
+        let before = Date().timeIntervalSince1970
+        let daemon = try DaemonProcess(in: sandbox, config: paths.config, stateDirectory: paths.state, arguments: ["--playbooks", paths.playbooks])
+        let done = daemon.waitForLog("correction #", "of \(name) with restart-quick:")
+        #expect(done?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        let store = try MedicStore(path: paths.state + "/medic.db")
+        #expect(try await store.corrections(unit: name).map(\.state) == ["recovered"])
+        // Failed since before Medic started: its first row is failed, from when Medic began watching.
+        let first = try #require(try await store.observations(of: name, from: 0).first?.observation)
+        #expect(first.health == .failed)
+        #expect(first.time >= before && first.time <= Date().timeIntervalSince1970)
+    }
+
     @Test("with --dry-run the plan is recorded and nothing changes")
     func dryRun() async throws {
         let sandbox = try SystemdSandbox.start(name: "medic-test")

@@ -33,6 +33,20 @@ struct CorrectionPlannerTests {
         #expect(plan.reason.hasPrefix("reset (priority 60) matches failed: exit-code status=3"))
     }
 
+    @Test("a unit known only from the unit list (its details pending) is waited for, never acted on, even by hand")
+    func detailsPending() {
+        var planner = CorrectionPlanner(playbooks: [playbook("restart")])
+        var unit = failed()
+        unit.snapshot.detailsPending = true
+        for manual in [false, true] {
+            planner.manual = manual
+            guard case .wait(nil, let reason) = planner.decide(situation(unit)) else { Issue.record("expected to wait"); continue }
+            #expect(reason == "Medic has not read web.service's details from systemd yet")
+        }
+        unit.snapshot.detailsPending = false
+        guard case .act = planner.decide(situation(unit)) else { Issue.record("expected a plan once the details are in"); return }
+    }
+
     @Test("steps know their inverses")
     func inverses() {
         #expect(PlannedStep(.stop).undo == .step(.start))

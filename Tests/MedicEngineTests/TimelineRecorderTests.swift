@@ -46,6 +46,25 @@ struct TimelineRecorderTests {
         #expect(try await timeline(store, "a.service") == ["active@1000.0", "failed@1004.5", "active@1010.0"])
     }
 
+    @Test("a unit whose details come in after start-up starts its timeline when Medic began watching, or at its change since; pending ones are not recorded")
+    func detailsAfterStart() async throws {
+        let store = try MedicStore.inMemory()
+        let clock = ManualClock()
+        let recorder = TimelineRecorder(store: store, clock: clock.clock) { _ in true }
+        try await recorder.start()  // at 1000
+        var pending = health("a.service", "failed", "failed", .failed)
+        pending.snapshot.detailsPending = true
+        try await recorder.record(pending)
+        clock.set(1003)
+        try await recorder.record(health("a.service", "failed", "failed", .failed, changedAt: 500))
+        try await recorder.record(health("b.service", "active", "running", .healthy, changedAt: 1001.5))
+        try await recorder.record(health("c.service", "active", "running", .healthy))
+        try await recorder.flush()
+        #expect(try await timeline(store, "a.service") == ["failed@1000.0"])
+        #expect(try await timeline(store, "b.service") == ["active@1001.5"])
+        #expect(try await timeline(store, "c.service") == ["active@1003.0"])
+    }
+
     @Test("after a restart, systemd's StateChangeTimestamp vouches for unchanged units; changed ones get a gap")
     func restart() async throws {
         let store = try MedicStore.inMemory()

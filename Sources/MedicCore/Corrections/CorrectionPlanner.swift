@@ -97,6 +97,7 @@ public struct CorrectionPlanner: Sendable {
         let unit = s.unit.snapshot
         if protection.isProtected(unit.name) { return .none(reason: "\(unit.name) is protected: Medic never acts on it") }
         if s.correctionRunning { return .none(reason: "a correction is already running on \(unit.name)") }
+        if unit.detailsPending { return .wait(until: nil, reason: "Medic has not read \(unit.name)'s details from systemd yet") }
         if let busy = SystemdActivity.busy(s.unit, now: s.now, restartGrace: restartGrace) { return .wait(until: nil, reason: busy) }
         if let dependency = s.waitForDependency { return .wait(until: nil, reason: dependency) }
         let verdict = s.unit.verdict

@@ -45,6 +45,10 @@ public struct UnitSnapshot: Sendable, Equatable {
     public var execMainPID: UInt32?
     /// True for a unit created at runtime (`systemd-run`, `Transient=yes`): stopping it unloads it.
     public var transient: Bool = false
+    /// True while Medic knows only the unit's states from the manager's unit list (start-up reads the
+    /// list first and each unit's details after READY): such a unit is shown but never acted on, and
+    /// its timeline starts once its details (and StateChangeTimestamp) are in.
+    public var detailsPending: Bool = false
 
     public init(name: String) {
         self.name = name

@@ -192,6 +192,7 @@ public actor CorrectionService {
 
     /// Takes in one observation of a unit.
     public func observe(_ unit: UnitHealth) async {
+        guard !unit.snapshot.detailsPending else { return }  // known only from the unit list: not yet
         latest[unit.name] = unit
         if let open = interrupted.removeValue(forKey: unit.name) {
             track(unit: unit.name) { await self.resume(open, unit: unit) }
