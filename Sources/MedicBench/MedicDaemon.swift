@@ -8,8 +8,13 @@ final class MedicDaemon {
     /// Seconds from spawn to READY=1.
     let secondsToReady: Double
     let stateDirectory: String
+    /// The daemon's log (stderr).
+    let logPath: String
+    let started: Date
+    /// The memory cgroup it runs in, when asked for and possible.
+    let memory: MemoryCgroup?
 
-    init(binary: String, sandbox: SystemdSandbox, name: String, config: String, extra: [String] = [], logLevel: String = "warning") throws {
+    init(binary: String, sandbox: SystemdSandbox, name: String, config: String, extra: [String] = [], logLevel: String = "warning", ownMemoryCgroup: Bool = false) throws {
         let directory = sandbox.runtimeDirectory + "/bench-\(name)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try config.write(toFile: directory + "/medic.yaml", atomically: true, encoding: .utf8)
@@ -24,11 +29,12 @@ final class MedicDaemon {
             try FileManager.default.createDirectory(atPath: directory + "/no-playbooks", withIntermediateDirectories: true)
             extra += ["--playbooks", directory + "/no-playbooks"]
         }
+        logPath = directory + "/medic.log"
+        memory = ownMemoryCgroup ? MemoryCgroup(name: name) : nil
+        let argv = [binary, "run", "--bus-address", sandbox.busAddress, "--config", directory + "/medic.yaml", "--state-dir", stateDirectory] + extra
         let started = Date()
-        child = try ChildProcess.spawn(
-            [binary, "run", "--bus-address", sandbox.busAddress, "--config", directory + "/medic.yaml", "--state-dir", stateDirectory] + extra,
-            environment: environment, standardOutput: .null, standardError: .file(directory + "/medic.log")
-        )
+        self.started = started
+        child = try ChildProcess.spawn(memory?.wrap(argv) ?? argv, environment: environment, standardOutput: .null, standardError: .file(logPath))
         let child = self.child
         guard socket.waitForReady(until: Date().addingTimeInterval(120), stillAlive: { child.isRunning }) else {
             child.signal(SIGKILL)
@@ -38,8 +44,21 @@ final class MedicDaemon {
         secondsToReady = Date().timeIntervalSince(started)
     }
 
+    /// Seconds from spawn until the log has a line containing `text`; nil when none within `timeout`.
+    func secondsUntilLog(_ text: String, timeout: Double) -> Double? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline && child.isRunning {
+            if let log = try? String(contentsOfFile: logPath, encoding: .utf8), log.contains(text) {
+                return Date().timeIntervalSince(started)
+            }
+            usleep(5_000)
+        }
+        return nil
+    }
+
     func stop() {
         child.signal(SIGTERM)
         _ = child.wait()
+        memory?.remove()
     }
 }

@@ -5,6 +5,9 @@
 public struct HealthModel: Sendable {
     public let classifier: HealthClassifier
     private var entries: [String: Entry] = [:]
+    /// The units whose verdict may change with time alone, and when: few of all, so that finding the
+    /// next one due costs nothing per event at thousands of units.
+    private var rechecks: [String: Double] = [:]
 
     struct Entry: Sendable {
         var snapshot: UnitSnapshot
@@ -27,6 +30,7 @@ public struct HealthModel: Sendable {
         entry.restarts.observe(snapshot, at: now, policy: classifier.policy)
         entry.verdict = classifier.classify(snapshot, restarts: entry.restarts, now: now, lookup: lookup)
         entries[snapshot.name] = entry
+        rechecks[snapshot.name] = entry.verdict.recheckAt
         guard entry.verdict.isTransition(from: previous) else { return nil }
         return HealthTransition(unit: snapshot.name, from: previous?.health, to: entry.verdict, time: now, snapshot: snapshot)
     }
@@ -34,18 +38,20 @@ public struct HealthModel: Sendable {
     /// Forgets a unit systemd unloaded.
     public mutating func remove(_ name: String) {
         entries[name] = nil
+        rechecks[name] = nil
     }
 
     /// Re-classifies every unit whose verdict may have changed with time alone (or all, with `all`),
     /// returning the resulting transitions sorted by unit name.
     public mutating func reevaluate(at now: Double, all: Bool = false) -> [HealthTransition] {
         var transitions: [HealthTransition] = []
-        for name in entries.keys.sorted() {
+        let due = all ? Array(entries.keys) : rechecks.filter { $0.value <= now }.map(\.key)
+        for name in due.sorted() {
             guard var entry = entries[name] else { continue }
-            guard all || (entry.verdict.recheckAt.map { $0 <= now } ?? false) else { continue }
             let previous = entry.verdict
             entry.verdict = classifier.classify(entry.snapshot, restarts: entry.restarts, now: now, lookup: lookup)
             entries[name] = entry
+            rechecks[name] = entry.verdict.recheckAt
             if entry.verdict.isTransition(from: previous) {
                 transitions.append(HealthTransition(unit: name, from: previous.health, to: entry.verdict, time: now, snapshot: entry.snapshot))
             }
@@ -55,7 +61,7 @@ public struct HealthModel: Sendable {
 
     /// The earliest time at which some verdict may change without an event.
     public var nextRecheck: Double? {
-        entries.values.compactMap(\.verdict.recheckAt).min()
+        rechecks.values.min()
     }
 
     public func snapshot(of name: String) -> UnitSnapshot? { entries[name]?.snapshot }
