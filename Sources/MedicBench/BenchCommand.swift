@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MedicConfig
 import SystemdBus
 import SystemdSandbox
 
@@ -57,6 +58,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .customLong("slo-only"), help: ArgumentHelp("Measure only medic slo --json over a 30-day store, filled in this directory (kept, for profiling).", valueName: "dir"))
     var sloOnlyDirectory: String?
 
+    @Option(name: .customLong("soak-minutes"), help: ArgumentHelp("Instead of the benchmark, soak medic run this long over the flapping units: memory growth after the fifth minute, store growth per day.", valueName: "minutes"))
+    var soakMinutes: Double?
+
     @Flag(name: .customLong("flap-only"), help: "Measure only CPU per event (flapping units), with the raw sd-bus reader beside Medic.")
     var flapOnly = false
 
@@ -78,6 +82,7 @@ struct BenchCommand: AsyncParsableCommand {
         var flapping: FlapBench.Result?
         var sloQuery: SLOQueryBench.Result?
         var correction: CorrectionBench.Result?
+        var soak: SoakBench.Result?
     }
 
     struct StartupFigures: Encodable {
@@ -155,6 +160,19 @@ struct BenchCommand: AsyncParsableCommand {
         defer { bus.close() }
         let units = TransientUnits(bus: bus)
 
+        if let soakMinutes {
+            // The store keeps at least the longest SLO window (30 days by default).
+            let retention = MedicConfiguration().retention
+            let soak = try await SoakBench(sandbox: sandbox, bus: bus, binary: binary, units: flapping, minutes: soakMinutes, retentionSeconds: retention).run { sample in
+                say(String(format: "soak minute %.1f: RSS %@ MiB (anonymous %@), cgroup memory %@ MiB, store %.1f MiB", sample.minute,
+                           f1(sample.residentMiB), f1(sample.anonymousMiB), f1(sample.memoryCurrentMiB), sample.storeMiB))
+            }
+            report.soak = soak
+            say("")
+            for line in Self.table(report) { say(line) }
+            try write(report)
+            return
+        }
         for count in flapOnly ? [] : counts {
             let names = (0..<count).map { "lat\(count)-\($0).service" }
             let created = Date()
@@ -290,6 +308,10 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if let slo = r.sloQuery {
             lines.append("| medic slo over 30 days × \(slo.units) units | \(f(slo.medianSeconds, 3)) s | ≤ 0.3 s |")
+        }
+        if let soak = r.soak {
+            lines.append("| soak, \(f(soak.minutes, 0)) min × \(soak.units) flapping units: RSS (anonymous) growth after minute 5 | \(f(soak.residentGrowthMiB, 2)) (\(f(soak.anonymousGrowthMiB, 2))) MiB | ≤ 2 MB |")
+            lines.append("| ... store growth per day at that rate; bound by retention | \(f(soak.storeMiBPerDay, 0)) MiB/day; \(f(soak.storeBoundGiB, 1)) GiB | |")
         }
         if let c = r.correction {
             lines.append("| trigger → first corrective job | p50 \(f(c.triggerToJob.p50)) ms, p99 \(f(c.triggerToJob.p99)) ms | ≤ 50 ms |")
