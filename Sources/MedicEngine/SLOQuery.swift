@@ -44,12 +44,19 @@ public struct SLOQuery: Sendable {
             specs.append((unit, spec, ([spec.window] + spec.rules.map(\.longWindow)).max() ?? spec.window))
         }
         guard let longest = specs.map(\.span).max() else { return [] }
-        let timelines = try await store.timelines(from: now - longest)
-        var results: [UnitSLO] = []
-        for (unit, spec, span) in specs {
-            let observations = Array(Self.trimmed(timelines[unit] ?? [], from: now - span))
-            let timeline = AvailabilityTimeline(observations: observations, knownUntil: knownUntil, policy: configuration.availability)
-            results.append(UnitSLO(unit: unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now)))
+        let wanted = Dictionary(specs.map { ($0.unit, (spec: $0.spec, span: $0.span)) }, uniquingKeysWith: { first, _ in first })
+        let availability = configuration.availability
+        let evaluate: @Sendable (String, [StateObservation]) -> UnitSLO? = { unit, observations in
+            guard let (spec, span) = wanted[unit] else { return nil }
+            let timeline = AvailabilityTimeline(observations: Array(Self.trimmed(observations, from: now - span)), knownUntil: knownUntil, policy: availability)
+            return UnitSLO(unit: unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now))
+        }
+        // One unit's rows in memory at a time: the daemon evaluates every heartbeat, and a long or
+        // busy history must not set its memory.
+        var results = try await store.mapTimelines(from: now - longest, evaluate)
+        let evaluated = Set(results.map { (slo: UnitSLO) in slo.unit })
+        for (unit, _, _) in specs where !evaluated.contains(unit) {
+            if let report = evaluate(unit, []) { results.append(report) }
         }
         return results.sorted(by: UnitSLO.worseFirst)
     }

@@ -25,9 +25,9 @@ struct StartupTests {
 
         let events = Mutex<[WatchEvent]>([])
         let watcher = UnitWatcher(address: .address(sandbox.busAddress), patterns: [try UnitPattern("\(prefix)-*")], logger: Logger(label: "test"))
-        let watching = Task { try await watcher.run { event in events.withLock { $0.append(event) } } }
-        defer { watching.cancel() }
-        let settled = await eventually(15) { events.withLock { $0.contains { if case .settled = $0 { true } else { false } } } }
+        let settled = await watching(watcher, { event in events.withLock { $0.append(event) } }) {
+            await eventually(60) { events.withLock { $0.contains { if case .settled = $0 { true } else { false } } } }
+        }
         try #require(settled, "never settled: \(events.withLock { $0 }.count) events")
         let seen = events.withLock { $0 }
 
@@ -64,23 +64,33 @@ struct StartupTests {
 
         let events = Mutex<[WatchEvent]>([])
         let watcher = UnitWatcher(address: .address(sandbox.busAddress), patterns: [try UnitPattern("\(prefix)-*")], logger: Logger(label: "test"))
-        let watching = Task {
-            try await watcher.run { event in
-                events.withLock { $0.append(event) }
-                // Killed as soon as READY is said, while most details are still to come.
-                if case .ready = event { kill(pid, SIGKILL) }
+        let (failedSeen, settled) = await watching(watcher, { event in
+            events.withLock { $0.append(event) }
+            // Killed as soon as READY is said, while most details are still to come.
+            if case .ready = event { kill(pid, SIGKILL) }
+        }) {
+            let failed = await eventually(60) {
+                events.withLock { $0.contains { if case .observed(let unit) = $0 { unit.name == victim && unit.verdict.health == .failed } else { false } } }
             }
-        }
-        defer { watching.cancel() }
-        let failedSeen = await eventually(15) {
-            events.withLock { $0.contains { if case .observed(let unit) = $0 { unit.name == victim && unit.verdict.health == .failed } else { false } } }
+            return (failed, await eventually(60) { events.withLock { $0.contains { if case .settled = $0 { true } else { false } } } })
         }
         #expect(failedSeen)
-        #expect(await eventually(15) { events.withLock { $0.contains { if case .settled = $0 { true } else { false } } } })
+        #expect(settled)
         // Whatever order the kill and the read came in, the last word is the latest state.
         let last = events.withLock { $0.last { if case .observed(let unit) = $0 { unit.name == victim } else { false } } }
         guard case .observed(let unit)? = last else { Issue.record("\(victim) never observed"); return }
         #expect(unit.verdict.health == .failed)
         #expect(unit.verdict.reason == "failed: signal SIGKILL")
     }
+}
+
+/// Runs `watcher` on a thread of its own while `body` runs, then cancels it and waits for it to end.
+private func watching<T>(_ watcher: UnitWatcher, _ onEvent: @escaping @Sendable (WatchEvent) -> Void, _ body: () async -> T) async -> T {
+    let executor = DedicatedThreadExecutor(name: "startup-test")
+    let task = Task(executorPreference: executor) { try await watcher.run(onEvent) }
+    let result = await body()
+    task.cancel()
+    _ = await task.result
+    executor.stop()
+    return result
 }

@@ -32,7 +32,14 @@ struct MedicStoreTests {
         #expect(latest["b.service"]?.observation.time == 150)
     }
 
-    @Test("all timelines at once equal each unit's own, with the state in effect at the start and ties in insertion order")
+    /// Every unit's timeline through `mapTimelines`, checking that each unit comes exactly once.
+    func timelines(_ store: MedicStore, from: Double) async throws -> [String: [StateObservation]] {
+        let pairs = try await store.mapTimelines(from: from) { unit, observations in (unit, observations) }
+        #expect(Set(pairs.map(\.0)).count == pairs.count, "a unit handed over twice")
+        return Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+    }
+
+    @Test("all timelines unit by unit equal each unit's own, with the state in effect at the start and ties in insertion order")
     func timelinesAtOnce() async throws {
         let store = try MedicStore.inMemory()
         try await store.append([
@@ -45,17 +52,17 @@ struct MedicStoreTests {
             StoredObservation(unit: "b.service", observation: .gap(at: 260)),
         ])
         for from in [0.0, 150, 200, 250, 500] {
-            let all = try await store.timelines(from: from)
+            let all = try await timelines(store, from: from)
             for unit in ["a.service", "b.service", "c.service"] {
                 let own = try await store.observations(of: unit, from: from).map(\.observation)
                 #expect(all[unit] ?? [] == own, "\(unit) from \(from)")
             }
         }
-        let fromMiddle = try await store.timelines(from: 250)
+        let fromMiddle = try await timelines(store, from: 250)
         #expect(fromMiddle["a.service"]?.map(\.health) == [.healthy, .failed], "the later of two rows at 200 is in effect")
         #expect(fromMiddle["b.service"]?.map(\.isGap) == [false, true])
         #expect(fromMiddle["c.service"]?.map(\.time) == [400])
-        #expect(try await store.timelines(from: 500)["c.service"]?.map(\.time) == [400])
+        #expect(try await timelines(store, from: 500)["c.service"]?.map(\.time) == [400])
     }
 
     @Test("gaps are stored as gaps")
