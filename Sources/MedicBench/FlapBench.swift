@@ -35,9 +35,7 @@ struct FlapBench {
 
     func run() async throws -> Result {
         let names = (0..<units).map { "flap-\($0).service" }
-        try await TransientUnits(bus: bus).create(names, command: ["/bin/sh", "-c", "sleep 0.5; exit 1"], properties: [
-            ("Restart", .string("always")), ("RestartUSec", .uint64(200_000)), ("StartLimitIntervalUSec", .uint64(0)),
-        ])
+        try await TransientUnits(bus: bus).createFlapping(names)
         defer { Task { await TransientUnits(bus: bus).stop(names) } }
         let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: "flap", config: "watch: ['flap-*.service']\n")
         defer { daemon.stop() }

@@ -36,9 +36,7 @@ struct SoakBench {
 
     func run(progress: (Sample) -> Void) async throws -> Result {
         let names = (0..<units).map { "soak-\($0).service" }
-        try await TransientUnits(bus: bus).create(names, command: ["/bin/sh", "-c", "sleep 0.5; exit 1"], properties: [
-            ("Restart", .string("always")), ("RestartUSec", .uint64(200_000)), ("StartLimitIntervalUSec", .uint64(0)),
-        ])
+        try await TransientUnits(bus: bus).createFlapping(names)
         defer { Task { await TransientUnits(bus: bus).stop(names) } }
         let daemon = try MedicDaemon(binary: binary, sandbox: sandbox, name: "soak", config: "watch: ['soak-*.service']\n", ownMemoryCgroup: true)
         defer { daemon.stop() }

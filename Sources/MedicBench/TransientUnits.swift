@@ -44,6 +44,13 @@ struct TransientUnits {
     }
 
     /// Stops them (and so removes them: transient units go when they stop).
+    /// Services that crash after half a second and that systemd restarts 200 ms later, forever.
+    func createFlapping(_ names: [String]) async throws {
+        try await create(names, command: ["/bin/sh", "-c", "sleep 0.5; exit 1"], properties: [
+            ("Restart", .string("always")), ("RestartUSec", .uint64(200_000)), ("StartLimitIntervalUSec", .uint64(0)),
+        ])
+    }
+
     func stop(_ names: [String]) async {
         var pending = names[...]
         await withTaskGroup(of: Void.self) { group in
