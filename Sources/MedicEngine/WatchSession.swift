@@ -182,7 +182,7 @@ struct WatchSession {
         if let previous = model.snapshot(of: unit.name), previous.execMainPID == pid, previous.outOfMemory { unit.outOfMemory = true }
         guard !unit.outOfMemory, checkedPIDs[unit.name] != pid else { return unit }
         checkedPIDs[unit.name] = pid
-        unit.outOfMemory = OutOfMemoryEvidence.kernelKilled(pid: pid, in: kernel.recent())
+        unit.outOfMemory = OutOfMemoryEvidence.kernelKilled(pid: pid, in: kernel.recentKills())
         return unit
     }
 
