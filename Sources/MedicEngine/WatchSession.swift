@@ -224,10 +224,18 @@ struct WatchSession {
             case .propertiesRead(let path, let properties):
                 // A details read, at its place among the signals: the unit's latest full state.
                 replies += 1
+                guard let name = paths[path], changed[name] != nil || model.snapshot(of: name) != nil else {
+                    details.remove(path)
+                    continue
+                }
+                guard let snapshot = UnitSnapshot(properties: properties, clock: watcher.clock), snapshot.name == name else {
+                    // Not the unit it was read for (no Id, or another): read again, then said, never left silently pending.
+                    if !details.failed(path) {
+                        await emit(.warning("the details read for \(name) do not name it: Medic does not act on it until it changes"))
+                    }
+                    continue
+                }
                 details.finished(path)
-                guard let name = paths[path], changed[name] != nil || model.snapshot(of: name) != nil,
-                      let snapshot = UnitSnapshot(properties: properties, clock: watcher.clock), snapshot.name == name
-                else { continue }
                 if changed[name] == nil { order.append(name) }
                 changed[name] = snapshot
                 changedPaths[name] = path
