@@ -100,4 +100,28 @@ struct RestartHistoryTests {
         old.observe(unit("active", "running") { $0.restartCount = 40; $0.execMainStartMicros = micros(ago: 3600) }, at: now, policy: policy)
         #expect(old.count(within: 600, now: now) == 0)
     }
+
+    @Test("a restart storm is remembered in bounded memory: the newest restarts, and that older ones were in the window")
+    func bounded() {
+        var history = RestartHistory()
+        var s = unit("active", "running") { $0.invocationID = "0"; $0.restartCount = 0 }
+        history.observe(s, at: now, policy: policy)
+        for i in 1...1000 {
+            s.restartCount = UInt32(i); s.invocationID = "\(i)"
+            history.observe(s, at: now + Double(i) * 0.5, policy: policy)
+        }
+        let end = now + 500
+        #expect(history.times.count == 64)
+        #expect(history.times.first == now + Double(1000 - 63) * 0.5)
+        #expect(history.count(within: 600, now: end) == 64)
+        #expect(history.exceedsCount(within: 600, now: end), "936 older restarts are still in the window")
+        let v = HealthClassifier(policy: policy).classify(s, restarts: history, now: end)
+        #expect(v.reason.hasPrefix("crash loop: more than 64 restarts in 10m00s"), "\(v.reason)")
+        // Once the newest forgotten restart leaves the window, the count is exact again.
+        #expect(!history.exceedsCount(within: 600, now: now + 468.5 + 600))
+        s.invocationID = "x"
+        history.observe(s, at: now + 1099, policy: policy)
+        #expect(!history.exceedsCount(within: 600, now: now + 1099))
+        #expect(history.count(within: 600, now: now + 1099) == 2, "only the restarts at +499.5 s and +500 s are still in the window")
+    }
 }

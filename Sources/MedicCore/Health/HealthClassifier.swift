@@ -23,9 +23,11 @@ public struct HealthClassifier: Sendable {
         let expiry = restarts.nextExpiry(window: policy.flapWindow, now: now)
         let window = FailureDescription.duration(policy.flapWindow)
         let last = restarts.lastFailure.map { ", last \($0)" } ?? ""
-        let flapping = HealthVerdict(.degraded, "flapping: \(recent) restarts in \(window)\(last)", cause: .flapping, recheckAt: expiry)
+        // A storm is remembered in part only: its count is a floor.
+        let counted = restarts.exceedsCount(within: policy.flapWindow, now: now) ? "more than \(recent)" : "\(recent)"
+        let flapping = HealthVerdict(.degraded, "flapping: \(counted) restarts in \(window)\(last)", cause: .flapping, recheckAt: expiry)
         let crashLoop = recent >= policy.crashLoopRestarts
-        let loopReason = "crash loop: \(recent) restarts in \(window)\(last)"
+        let loopReason = "crash loop: \(counted) restarts in \(window)\(last)"
         if unit.activeState == "failed" {
             // systemd marks a unit failed for an instant before its Restart= policy restarts it: that
             // is systemd at work, never a failure to correct, however many restarts came before.

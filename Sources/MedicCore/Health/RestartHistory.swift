@@ -4,9 +4,14 @@
 /// restart is counted when the unit's start key (InvocationID, else ExecMainStartTimestamp) changes after
 /// evidence of an automatic restart: the unit passed through `auto-restart`, or NRestarts grew. A start
 /// by an operator changes the key without such evidence and is not a restart.
+///
+/// Its memory is bounded whatever the restart rate: only the newest `kept` restarts are remembered
+/// (far above any threshold), and of older ones inside the window only that there were some.
 public struct RestartHistory: Sendable, Equatable {
-    /// Times (seconds since the epoch) of the restarts seen, oldest first.
+    /// Times (seconds since the epoch) of the restarts seen, oldest first: the newest `kept` at most.
     public private(set) var times: [Double] = []
+    /// When the newest restart forgotten for want of room was; older restarts may still be in the window.
+    private var newestForgotten: Double?
     /// How the latest failed run ended ("exit-code status=1"), for reasons.
     public private(set) var lastFailure: String?
     private var lastStartKey: String?
@@ -42,7 +47,12 @@ public struct RestartHistory: Sendable, Equatable {
             sawAutoRestart = false
         }
         if let count { lastRestartCount = count }
-        prune(now: now, window: policy.flapWindow)
+        prune(now: now, window: policy.flapWindow, keeping: Self.kept(policy))
+    }
+
+    /// How many restarts are remembered: enough to tell every threshold apart, never a whole storm.
+    static func kept(_ policy: HealthPolicy) -> Int {
+        max(64, policy.crashLoopRestarts + 1, policy.flapRestarts + 1)
     }
 
     /// At first sight only NRestarts and the latest start are known: when the latest start was an
@@ -57,9 +67,14 @@ public struct RestartHistory: Sendable, Equatable {
         times = Array(repeating: min(latest, now), count: assumed)
     }
 
-    /// Restarts within `window` seconds before `now`.
+    /// Restarts within `window` seconds before `now`, of those remembered.
     public func count(within window: Double, now: Double) -> Int {
         times.reduce(0) { $0 + (now - $1 < window ? 1 : 0) }
+    }
+
+    /// Whether there were more restarts within `window` than are remembered (`count` is then a floor).
+    public func exceedsCount(within window: Double, now: Double) -> Bool {
+        newestForgotten.map { now - $0 < window } ?? false
     }
 
     /// When the oldest restart still inside the window leaves it, if any.
@@ -67,7 +82,12 @@ public struct RestartHistory: Sendable, Equatable {
         times.first { now - $0 < window }.map { $0 + window }
     }
 
-    private mutating func prune(now: Double, window: Double) {
+    private mutating func prune(now: Double, window: Double, keeping limit: Int) {
         times.removeAll { now - $0 >= window }
+        if times.count > limit {
+            newestForgotten = times[times.count - limit - 1]
+            times.removeFirst(times.count - limit)
+        }
+        if let forgotten = newestForgotten, now - forgotten >= window { newestForgotten = nil }
     }
 }
