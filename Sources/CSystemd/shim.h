@@ -5,4 +5,6 @@
 #include <systemd/sd-daemon.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+/* malloc_trim, for the daemon to give freed heap back (not in Swift's Glibc module). */
+#include <malloc.h>
 #endif

@@ -170,6 +170,7 @@ public struct SupervisorService: Service {
     private func tick(recorder: TimelineRecorder, monitor: BudgetMonitor, startedAt: Double) async throws {
         let interval = min(heartbeatInterval, notifier.watchdogTimeout.map { $0 / 2 } ?? .infinity)
         var sinceEvaluation = 0.0
+        var sinceTrim = 0.0
         var evaluationCost = 0.0
         var lastStatus = ""
         var dropped = 0
@@ -205,6 +206,11 @@ public struct SupervisorService: Service {
                     dropped = given
                     droppedSaidAt = clock.now()
                 }
+            }
+            sinceTrim += interval
+            if sinceTrim >= HeapTrim.interval {
+                sinceTrim = 0
+                HeapTrim.release()
             }
             let decisions = await corrections?.decisions()
             await writeState(startedAt: startedAt, decisions: decisions)
