@@ -48,6 +48,7 @@ struct ReloadService: Service {
             let restarted = configuration.replace(with: new)
             await corrections.reconfigure(playbooks: playbooks, protection: new.protection, limits: new.limits, learning: new.learning)
             await corrections.useSLO(SLOQuery(store: store, configuration: new))
+            RunCommand.keepAvailabilitySums(store, under: new.availability, logger: logger)
             await supervisor.reloadRefused(nil)
             try? await store.recordReload(error: nil, at: now)
             logger.notice("reloaded the configuration and \(playbooks.count) playbooks\(restarted ? "; watching anew" : "")")

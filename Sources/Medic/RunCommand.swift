@@ -5,6 +5,7 @@ import MedicConfig
 import MedicCore
 import MedicEngine
 import MedicHTTP
+import MedicStore
 import ServiceLifecycle
 import SystemdBus
 
@@ -48,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
         let store = try state.openDaemonStore()
         var logger = Logger(label: "medic")
         logger[metadataKey: "medic.dry-run"] = dryRun ? "true" : "false"
+        Self.keepAvailabilitySums(store, under: configuration.availability, logger: logger)
         let address = manager.address
         let live = LiveConfiguration(configuration)
         var supervisor = SupervisorService(address: address, store: store, configuration: live, logger: logger, storePath: state.storePath)
@@ -95,6 +97,22 @@ struct RunCommand: AsyncParsableCommand {
             throw MedicFailure(describeConnectionFailure(error, address: address))
         } catch let error as ServiceGroupError {
             throw MedicFailure("stopped: \(error)")
+        }
+    }
+
+    /// Has the store keep each row's running availability sums under `policy`, in the background:
+    /// SLO reports read two rows per unit for the SLO window instead of every change in it, and until
+    /// the stored rows are summed under this policy they are read the slow way.
+    static func keepAvailabilitySums(_ store: MedicStore, under policy: AvailabilityPolicy, logger: Logger) {
+        Task {
+            let started = Date()
+            do {
+                if try await store.keepAvailabilitySums(under: policy) {
+                    logger.notice("summed the stored history's availability under the current policy in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                }
+            } catch {
+                logger.warning("cannot sum the stored history's availability (SLO reports read every change instead): \(error)")
+            }
         }
     }
 

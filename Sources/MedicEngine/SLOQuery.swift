@@ -46,6 +46,9 @@ public struct SLOQuery: Sendable {
         guard let longest = specs.map(\.span).max() else { return [] }
         let wanted = Dictionary(specs.map { ($0.unit, (spec: $0.spec, span: $0.span)) }, uniquingKeysWith: { first, _ in first })
         let availability = configuration.availability
+        if let summed = try await summedReports(specs.map { ($0.unit, $0.spec) }, now: now, knownUntil: knownUntil) {
+            return summed.sorted(by: UnitSLO.worseFirst)
+        }
         let evaluate: @Sendable (String, [StateObservation]) -> UnitSLO? = { unit, observations in
             guard let (spec, span) = wanted[unit] else { return nil }
             let timeline = AvailabilityTimeline(observations: Array(Self.trimmed(observations, from: now - span)), knownUntil: knownUntil, policy: availability)
@@ -59,6 +62,42 @@ public struct SLOQuery: Sendable {
             if let report = evaluate(unit, []) { results.append(report) }
         }
         return results.sorted(by: UnitSLO.worseFirst)
+    }
+
+    /// The reports from the store's running sums: the SLO window from two rows per unit, the alert
+    /// windows from the recent rows alone. nil when the sums cannot answer (kept under another
+    /// availability policy, none kept, or the history is not vouched for up to the alert windows).
+    private func summedReports(_ specs: [(unit: String, spec: SLOSpec)], now: Double, knownUntil: Double) async throws -> [UnitSLO]? {
+        guard !specs.isEmpty else { return [] }
+        let recentSpan = specs.flatMap { $0.spec.rules.map(\.longWindow) }.max() ?? 0
+        let recentFrom = now - recentSpan
+        guard knownUntil >= recentFrom else { return nil }
+        let wanted = Dictionary(specs.map { ($0.unit, $0.spec) }, uniquingKeysWith: { first, _ in first })
+        let availability = configuration.availability
+        let evaluate: @Sendable (SummedTimeline) -> UnitSLO? = { summed in
+            guard let spec = wanted[summed.unit] else { return nil }
+            let timeline = AvailabilityTimeline(observations: (summed.recentAnchor.map { [$0.observation] } ?? []) + summed.recent,
+                                                knownUntil: knownUntil, policy: availability)
+            let windowStart = now - spec.window
+            // Without rows before the recent ones, or with an SLO window no longer than the alert
+            // windows, the recent rows hold the whole window.
+            guard let base = summed.recentAnchor, windowStart < recentFrom else {
+                return UnitSLO(unit: summed.unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now))
+            }
+            let anchor = summed.windowAnchor
+            let atWindowStart = anchor.observation.time < windowStart ? anchor.sums(at: windowStart, policy: availability) : anchor.sums
+            let atNow = base.sums + timeline.totals(from: base.observation.time, to: now)
+            let window = SLOEvaluator.SummedWindow(totals: atNow - atWindowStart, firstObservation: anchor.observation.time)
+            return UnitSLO(unit: summed.unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now, summed: window))
+        }
+        guard var results = try await store.mapSummedTimelines(under: availability, recentFrom: recentFrom,
+                                                               windowStart: { wanted[$0].map { now - $0.window } }, evaluate) else { return nil }
+        let evaluated = Set(results.map(\.unit))
+        for (unit, spec) in specs where !evaluated.contains(unit) {
+            let timeline = AvailabilityTimeline(observations: [], knownUntil: knownUntil, policy: availability)
+            results.append(UnitSLO(unit: unit, report: SLOEvaluator.evaluate(timeline, spec: spec, now: now)))
+        }
+        return results
     }
 
     /// One unit's availability over its SLO window (and its longest alert window), its spec and its

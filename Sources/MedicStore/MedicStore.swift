@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import MedicCore
+import Synchronization
 
 /// Medic's durable history in SQLite: every unit's timeline of observed states and the daemon's
 /// sessions. One type owns the database; migrations are append-only and named.
@@ -7,6 +9,9 @@ import GRDB
 /// File stores use WAL, so `medic slo` and `medic status` read while the daemon writes.
 public final class MedicStore: Sendable {
     let writer: any DatabaseWriter
+    /// The availability policy the rows' running sums are kept under, if any (see
+    /// `keepAvailabilitySums(under:)`); read inside write transactions, which the writer serialises.
+    let summedUnder = Mutex<AvailabilityPolicy?>(nil)
 
     /// Opens (creating if needed) the store at `path` for writing, its directory and files private.
     public convenience init(path: String) throws {
@@ -58,6 +63,8 @@ public final class MedicStore: Sendable {
     private init(writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
+        let policy = try writer.read { db in try Self.storedSumPolicy(db) }
+        summedUnder.withLock { $0 = policy }
     }
 
     /// Shipped migrations are never modified; new ones are appended.
@@ -133,6 +140,20 @@ public final class MedicStore: Sendable {
                 t.add(column: "reloadError", .text)
             }
         }
+        migrator.registerMigration("v5: availability running sums") { db in
+            // Each row's seconds per availability class from the unit's first row up to this one
+            // (microseconds), under the policy named in `setting`; NULL until summed.
+            try db.alter(table: "observation") { t in
+                t.add(column: "sumGood", .integer)
+                t.add(column: "sumBad", .integer)
+                t.add(column: "sumExcluded", .integer)
+                t.add(column: "sumUnknown", .integer)
+            }
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -205,14 +226,18 @@ public final class MedicStore: Sendable {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM observation") ?? 0 }
     }
 
-    /// Appends observations in one transaction.
+    /// Appends observations in one transaction, with their running sums when the store keeps them.
     public func append(_ observations: [StoredObservation]) async throws {
         guard !observations.isEmpty else { return }
-        try await writer.write { db in
+        try await writer.write { [self] db in
+            let policy = summedUnder.withLock { $0 }
+            var sums = RunningSums(policy: policy)
             for observation in observations {
                 var record = ObservationRecord(observation)
+                if sums != nil { record.sums = try sums?.next(for: observation, in: db) }
                 try record.insert(db)
             }
+            if let sums, !sums.broken.isEmpty { try Self.resum(db, units: sums.broken, policy: sums.policy) }
         }
     }
 
@@ -240,7 +265,7 @@ public final class MedicStore: Sendable {
     /// Every unit with a timeline.
     public func units() async throws -> [String] {
         try await writer.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT unit FROM observation ORDER BY unit")
+            try Self.distinctUnits(db)
         }
     }
 

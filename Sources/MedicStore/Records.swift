@@ -17,6 +17,25 @@ struct ObservationRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var exitStatus: Int32?
     var invocationID: String?
     var isGap: Bool
+    /// The running sums up to this row (see `RunningSums`), in microseconds.
+    var sumGood: Int64?
+    var sumBad: Int64?
+    var sumExcluded: Int64?
+    var sumUnknown: Int64?
+
+    /// The running sums as seconds, when summed.
+    var sums: TimeTotals? {
+        get {
+            guard let sumGood, let sumBad, let sumExcluded, let sumUnknown else { return nil }
+            return TimeTotals(good: seconds(sumGood), bad: seconds(sumBad), excluded: seconds(sumExcluded), unknown: seconds(sumUnknown))
+        }
+        set {
+            sumGood = newValue.map { micros($0.good) }
+            sumBad = newValue.map { micros($0.bad) }
+            sumExcluded = newValue.map { micros($0.excluded) }
+            sumUnknown = newValue.map { micros($0.unknown) }
+        }
+    }
 
     init(_ stored: StoredObservation) {
         unit = stored.unit
@@ -62,3 +81,4 @@ struct SessionRecord: Codable, FetchableRecord, MutablePersistableRecord {
 }
 
 func micros(_ seconds: Double) -> Int64 { Int64((seconds * 1_000_000).rounded()) }
+func seconds(_ micros: Int64) -> Double { Double(micros) / 1_000_000 }

@@ -36,6 +36,13 @@ public struct AvailabilityPolicy: Sendable, Equatable, Codable {
         if end > graceEnds { piece(max(start, graceEnds), end, .bad) }
     }
 
+    /// The seconds per class of the stretch [start, end) that `observation` holds for.
+    public func totals(of observation: StateObservation, from start: Double, to end: Double) -> TimeTotals {
+        var totals = TimeTotals()
+        classify(observation, from: start, to: end) { from, to, availability in totals.add(to - from, as: availability) }
+        return totals
+    }
+
     /// The availability of a unit in this state; an activation's grace is applied by `classify`.
     public func availability(of observation: StateObservation) -> Availability {
         if observation.isGap { return .unknown }

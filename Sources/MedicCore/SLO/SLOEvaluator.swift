@@ -1,10 +1,24 @@
 /// Computes a unit's SLO report from its availability timeline: time-weighted SLI, error budget,
 /// burn rates per window and the resulting budget state. Pure; never divides by zero.
 public enum SLOEvaluator {
-    public static func evaluate(_ timeline: AvailabilityTimeline, spec: SLOSpec, now: Double) -> SLOReport {
+    /// The SLO window's totals when they were summed elsewhere (from the store's running sums), so
+    /// that the timeline needs to cover only the alert windows.
+    public struct SummedWindow: Sendable, Equatable {
+        public var totals: TimeTotals
+        /// When the unit was first observed, if ever.
+        public var firstObservation: Double?
+
+        public init(totals: TimeTotals, firstObservation: Double?) {
+            self.totals = totals
+            self.firstObservation = firstObservation
+        }
+    }
+
+    /// - Parameter summed: the SLO window's totals, if not to be taken from `timeline`.
+    public static func evaluate(_ timeline: AvailabilityTimeline, spec: SLOSpec, now: Double, summed: SummedWindow? = nil) -> SLOReport {
         let windowStart = now - spec.window
-        let totals = timeline.totals(from: windowStart, to: now)
-        let first = timeline.firstObservation ?? now
+        let totals = summed?.totals ?? timeline.totals(from: windowStart, to: now)
+        let first = (summed.map { $0.firstObservation } ?? timeline.firstObservation) ?? now
         let observedSeconds = max(0, now - max(first, windowStart))
         let unavailable = 1 - spec.objective
         let budget = spec.budget

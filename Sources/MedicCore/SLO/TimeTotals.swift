@@ -26,4 +26,14 @@ public struct TimeTotals: Sendable, Equatable, Codable {
         case .unknown: unknown += seconds
         }
     }
+
+    /// Each class's seconds added.
+    public static func + (a: TimeTotals, b: TimeTotals) -> TimeTotals {
+        TimeTotals(good: a.good + b.good, bad: a.bad + b.bad, excluded: a.excluded + b.excluded, unknown: a.unknown + b.unknown)
+    }
+
+    /// Each class's seconds taken away: the totals between two running sums.
+    public static func - (a: TimeTotals, b: TimeTotals) -> TimeTotals {
+        TimeTotals(good: a.good - b.good, bad: a.bad - b.bad, excluded: a.excluded - b.excluded, unknown: a.unknown - b.unknown)
+    }
 }
