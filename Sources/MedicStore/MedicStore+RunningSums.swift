@@ -112,9 +112,9 @@ extension MedicStore {
             """)
     }
 
-    /// Sums the rows of `units` (all when nil) again from each unit's first row, under `policy`.
-    static func resum(_ db: Database, units: Set<String>?, policy: AvailabilityPolicy) throws {
-        let names = try units.map { $0.sorted() } ?? distinctUnits(db)
+    /// Sums the rows of `units` again from each unit's first row, under `policy`.
+    static func resum(_ db: Database, units: Set<String>, policy: AvailabilityPolicy) throws {
+        let names = units.sorted()
         let update = try db.cachedStatement(sql: "UPDATE observation SET sumGood = ?, sumBad = ?, sumExcluded = ?, sumUnknown = ? WHERE id = ?")
         for unit in names {
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(summedColumns), id FROM observation WHERE unit = ? ORDER BY time, id"), arguments: [unit])
@@ -130,18 +130,41 @@ extension MedicStore {
 
     /// Keeps every row's running sums under `policy` from now on, summing the stored rows again if
     /// they were kept under another policy (or none). Returns whether they were summed again.
+    ///
+    /// The stored rows are summed a few hundred units per transaction, so that the daemon's own
+    /// writes (and its watchdog) never wait for a long history. Meanwhile reports read every change:
+    /// the policy is recorded as the sums' only once every unit is summed under it. Rows appended
+    /// meanwhile are summed under `policy` as they come, and a unit summed in an earlier
+    /// transaction stays right. A later call with another policy takes over: this one stops.
     @discardableResult
     public func keepAvailabilitySums(under policy: AvailabilityPolicy) async throws -> Bool {
-        try await writer.write { [self] db in
-            guard try Self.storedSumPolicy(db) != policy else {
+        let alreadyKept = try await writer.write { [self] db -> Bool in
+            if try Self.storedSumPolicy(db) == policy {
                 summedUnder.withLock { $0 = policy }
-                return false
+                return true
             }
-            try Self.resum(db, units: nil, policy: policy)
-            let text = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
+            try db.execute(sql: "DELETE FROM setting WHERE key = ?", arguments: [Self.sumPolicyKey])
+            summedUnder.withLock { $0 = policy }
+            return false
+        }
+        guard !alreadyKept else { return false }
+        let units = try await read { db in try Self.distinctUnits(db) }
+        var start = 0
+        repeat {
+            let chunk = Set(units[start..<min(units.count, start + 256)])
+            let current = try await writer.write { [self] db -> Bool in
+                guard summedUnder.withLock({ $0 }) == policy else { return false }
+                try Self.resum(db, units: chunk, policy: policy)
+                return true
+            }
+            guard current else { return false }
+            start += 256
+        } while start < units.count
+        let text = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
+        return try await writer.write { [self] db -> Bool in
+            guard summedUnder.withLock({ $0 }) == policy else { return false }
             try db.execute(sql: "INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                            arguments: [Self.sumPolicyKey, text])
-            summedUnder.withLock { $0 = policy }
             return true
         }
     }

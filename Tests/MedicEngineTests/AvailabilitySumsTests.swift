@@ -160,4 +160,26 @@ struct AvailabilitySumsTests {
             #expect(Self.close(a.report, b.report), "\(a.unit)")
         }
     }
+
+    @Test("a long history is summed a few hundred units at a time, and two summings at once leave the sums of the last policy asked for")
+    func chunkedAndRacing() async throws {
+        let summed = try MedicStore.inMemory(), plain = try MedicStore.inMemory()
+        var rows: [StoredObservation] = []
+        for index in 0..<600 {
+            let name = "many-\(index).service"
+            rows.append(StoredObservation(unit: name, observation: StateObservation(time: now - 40 * day, activeState: "active", subState: "running", health: .healthy)))
+            rows.append(StoredObservation(unit: name, observation: StateObservation(time: now - Double(index) * 3000, activeState: "activating", subState: "start", health: .degraded)))
+            rows.append(StoredObservation(unit: name, observation: StateObservation(time: now - Double(index) * 3000 + 600, activeState: "active", subState: "running", health: .healthy)))
+        }
+        try await append(rows, to: summed, plain)
+        var strict = configuration
+        strict.availability = AvailabilityPolicy(degradedIsBad: true, activatingGrace: 5)
+        async let first = summed.keepAvailabilitySums(under: configuration.availability)
+        async let second = summed.keepAvailabilitySums(under: strict.availability)
+        _ = try await (first, second)
+        try await summed.keepAvailabilitySums(under: strict.availability)
+        let fast = try await summed.mapSummedTimelines(under: strict.availability, recentFrom: now - 3 * day, windowStart: { _ in self.now - 30 * self.day }) { $0.unit }
+        #expect(fast?.count == 600)
+        try await expectSame(summed, plain, configuration: strict)
+    }
 }
