@@ -126,7 +126,8 @@ struct WatchSession {
     /// Applies signal batches (which the connection yields into `inputs`) until the connection
     /// closes or the task is cancelled; time-dependent verdicts are rechecked through the same stream.
     mutating func follow(_ inputs: AsyncStream<Input>, _ continuation: AsyncStream<Input>.Continuation) async {
-        let timer = RecheckTimer(continuation: continuation)
+        let clock = watcher.clock
+        let timer = RecheckTimer(continuation: continuation) { clock.now() }
         defer { timer.cancel() }
         await readDetails()
         await withTaskCancellationHandler {
@@ -148,7 +149,7 @@ struct WatchSession {
                     return
                 }
                 await readDetails()
-                timer.schedule(at: model.nextRecheck, now: watcher.clock.now())
+                timer.schedule(at: model.nextRecheck)
             }
         } onCancel: {
             continuation.finish()
@@ -347,25 +348,69 @@ extension WatchSession {
 }
 
 /// Wakes the watch loop when the earliest time-dependent verdict is due (no polling in between).
+///
+/// A cancelled `Task.sleep` keeps its memory until the time it was to end, so a sleep replaced at
+/// every batch (a storm of flapping units moves the next recheck each time) once held about 2 MiB
+/// for the ten minutes of the flap window. The timer therefore sleeps at most `longestSleep` at a
+/// time, reading the deadline again after each, and is replaced only by an earlier deadline.
 final class RecheckTimer: Sendable {
-    private let continuation: AsyncStream<WatchSession.Input>.Continuation
-    private let state = Mutex<(deadline: Double?, task: Task<Void, Never>?)>((nil, nil))
+    /// The longest single sleep: what a replaced sleep can keep alive.
+    static let longestSleep = 1.0
 
-    init(continuation: AsyncStream<WatchSession.Input>.Continuation) {
-        self.continuation = continuation
+    private struct State {
+        var deadline: Double?
+        var task: Task<Void, Never>?
+        /// Which task is the timer: one replaced or cancelled only finds out here.
+        var generation = 0
     }
 
-    func schedule(at deadline: Double?, now: Double) {
+    private let continuation: AsyncStream<WatchSession.Input>.Continuation
+    private let state = Mutex(State())
+    private let clock: @Sendable () -> Double
+
+    init(continuation: AsyncStream<WatchSession.Input>.Continuation, clock: @escaping @Sendable () -> Double) {
+        self.continuation = continuation
+        self.clock = clock
+    }
+
+    func schedule(at deadline: Double?) {
         state.withLock { state in
             guard state.deadline != deadline else { return }
-            state.task?.cancel()
+            let earlier = deadline.map { new in state.deadline.map { new < $0 } ?? true } ?? false
             state.deadline = deadline
-            guard let deadline else { state.task = nil; return }
-            let continuation = self.continuation
-            let delay = max(0, deadline - now) + 0.001
-            state.task = Task {
-                do { try await Task.sleep(for: .seconds(delay)) } catch { return }
+            // A later (or no) deadline is read by the running timer when its current sleep ends.
+            guard state.task == nil || earlier else { return }
+            state.task?.cancel()
+            state.generation += 1
+            let generation = state.generation
+            state.task = deadline == nil ? nil : Task { [self] in await run(generation) }
+        }
+    }
+
+    /// Sleeps in steps of at most `longestSleep` until the deadline in force has passed, then wakes
+    /// the loop; ends when the deadline is withdrawn or another task became the timer.
+    private func run(_ generation: Int) async {
+        while true {
+            let deadline = state.withLock { state -> Double?? in
+                guard state.generation == generation else { return nil }
+                if state.deadline == nil { state.task = nil }
+                return .some(state.deadline)
+            }
+            guard let deadline, let deadline else { return }
+            let remaining = deadline - clock()
+            if remaining > 0 {
+                do { try await Task.sleep(for: .seconds(min(remaining + 0.001, Self.longestSleep))) } catch { return }
+                continue
+            }
+            let due = state.withLock { state -> Bool in
+                guard state.generation == generation, state.deadline == deadline else { return false }
+                state.deadline = nil
+                state.task = nil
+                return true
+            }
+            if due {
                 continuation.yield(.recheck)
+                return
             }
         }
     }
@@ -375,6 +420,7 @@ final class RecheckTimer: Sendable {
             state.task?.cancel()
             state.task = nil
             state.deadline = nil
+            state.generation += 1
         }
     }
 }
