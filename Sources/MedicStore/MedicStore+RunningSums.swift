@@ -84,7 +84,7 @@ extension MedicStore {
         return try? JSONDecoder().decode(AvailabilityPolicy.self, from: Data(text.utf8))
     }
 
-    /// A row of `summedColumns` (or `timelineColumns` followed by the sums) as a state observation.
+    /// A row whose first columns are time, activeState, subState, health and isGap, as a state observation.
     static func observation(_ row: Row) -> StateObservation {
         var observation = StateObservation(
             time: seconds(row[0] as Int64), activeState: row[1], subState: row[2],
@@ -203,7 +203,7 @@ extension MedicStore {
                 recent.removeAll(keepingCapacity: true)
                 let rows = try Row.fetchCursor(after, arguments: [unit, micros(recentFrom)])
                 while let row = try rows.next() { recent.append(Self.observation(row)) }
-                if let result = transform(SummedTimeline(unit: unit, windowAnchor: windowAnchor, recentAnchor: recentAnchor ?? nil, recent: recent)) {
+                if let result = transform(SummedTimeline(unit: unit, windowAnchor: windowAnchor, recentAnchor: recentAnchor.flatMap { $0 }, recent: recent)) {
                     results.append(result)
                 }
             }

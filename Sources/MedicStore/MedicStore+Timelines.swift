@@ -8,15 +8,8 @@ extension MedicStore {
     public func mapTimelines<T: Sendable>(from: Double, _ transform: @escaping @Sendable (String, [StateObservation]) -> T?) async throws -> [T] {
         try await read { db in
             let start = micros(from)
-            func observation(_ row: Row) -> StateObservation {
-                var observation = StateObservation(
-                    time: Double(row[1] as Int64) / 1_000_000, activeState: row[2], subState: row[3],
-                    health: Health(rawValue: row[4]) ?? .unknown
-                )
-                observation.isGap = row[5]
-                return observation
-            }
-            let columns = "unit, time, activeState, subState, health, isGap"
+            // The columns `MedicStore.observation(_:)` reads, then the unit.
+            let columns = "time, activeState, subState, health, isGap, unit"
             var before: [String: StateObservation] = [:]
             let earlier = try Row.fetchCursor(db, sql: """
                 SELECT \(columns) FROM (
@@ -24,7 +17,7 @@ extension MedicStore {
                     FROM observation WHERE time < ?)
                 WHERE newest = 1
                 """, arguments: [start])
-            while let row = try earlier.next() { before[row[0]] = observation(row) }
+            while let row = try earlier.next() { before[row[5]] = Self.observation(row) }
             var results: [T] = []
             var unit: String?
             var timeline: [StateObservation] = []
@@ -35,13 +28,13 @@ extension MedicStore {
             }
             let inside = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM observation WHERE time >= ? ORDER BY unit, time, id", arguments: [start])
             while let row = try inside.next() {
-                let name: String = row[0]
+                let name: String = row[5]
                 if name != unit {
                     finish()
                     unit = name
                     if let first = before.removeValue(forKey: name) { timeline.append(first) }
                 }
-                timeline.append(observation(row))
+                timeline.append(Self.observation(row))
             }
             finish()
             // Units whose last change is older than `from`: their timeline is the state in effect.
