@@ -5,7 +5,7 @@ import Yams
 /// file, line, column and field (`medic config check` lists them all), and no partial configuration
 /// is ever returned.
 public enum ConfigParser {
-    static let topLevel: Set = ["watch", "ignore", "health", "availability", "slo", "store", "corrections", "learning", "http", "metrics", "alerts"]
+    static let topLevel: Set = ["watch", "ignore", "health", "availability", "slo", "store", "corrections", "learning", "http", "metrics", "alerts", "probes"]
 
     /// One file's outcome: the configuration when it is valid, and every problem found.
     public struct Outcome: Sendable {
@@ -57,6 +57,7 @@ public enum ConfigParser {
                                                retention: retention, protection: protection, limits: limits)
         if let learning = fields["learning"] { configuration.learning = parseLearning(learning, problems) }
         configuration.export = parseExport(fields, problems)
+        if let probes = fields["probes"] { configuration.probes = parseProbes(probes, problems) }
         let found = problems.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         return Outcome(configuration: found.isEmpty ? configuration : nil, problems: found)
     }
@@ -121,8 +122,9 @@ public enum ConfigParser {
 
     private static func parseAvailability(_ cursor: YAMLCursor, _ problems: ProblemCollector) -> AvailabilityPolicy {
         var policy = AvailabilityPolicy()
-        guard let fields = cursor.mapping(allowed: ["degraded-is-bad", "activating-grace"], problems: problems) else { return policy }
+        guard let fields = cursor.mapping(allowed: ["degraded-is-bad", "activating-grace", "probe-failing-is-bad"], problems: problems) else { return policy }
         if let v = problems.read(fields["degraded-is-bad"], { c throws(ConfigError) in try c.bool() }) { policy.degradedIsBad = v }
+        if let v = problems.read(fields["probe-failing-is-bad"], { c throws(ConfigError) in try c.bool() }) { policy.probeFailingIsBad = v }
         if let c = fields["activating-grace"] {
             if (try? c.string()) == "never" {
                 policy.activatingGrace = nil

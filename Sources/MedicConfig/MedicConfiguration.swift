@@ -18,6 +18,8 @@ public struct MedicConfiguration: Sendable, Equatable {
     public var learning = LearningPolicy()
     /// Metrics endpoint, textfile and alert delivery.
     public var export = ExportSettings()
+    /// Active health checks of units (`probes:`), in the order declared.
+    public var probes: [ProbeRule] = []
 
     public init(
         watch: [UnitPattern] = MedicConfiguration.defaultWatch,

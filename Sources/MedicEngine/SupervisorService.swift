@@ -40,6 +40,8 @@ public struct SupervisorService: Service {
     let startedAt: Double
     /// Every write of the daemon goes through here when the store may refuse it (a full disk).
     public let writes: HistoryWrites
+    /// Runs the configured active probes (`probes:`) and feeds their verdicts to the watcher.
+    public let probes: ProbeScheduler
 
     public init(address: BusAddress, store: MedicStore, configuration: LiveConfiguration, logger: Logger, clock: WallClock = .system, storePath: String = "") {
         self.address = address
@@ -51,6 +53,7 @@ public struct SupervisorService: Service {
         recorder = TimelineRecorder(store: store, clock: clock, availability: { configuration.current.availability }) { configuration.current.watches($0) }
         monitor = BudgetMonitor(logger: logger)
         startedAt = clock.now()
+        probes = ProbeScheduler(clock: clock) { configuration.current.probes }
     }
 
     public func run() async throws {
@@ -65,6 +68,7 @@ public struct SupervisorService: Service {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await watchLoop(into: recorder) }
                     group.addTask { try await tick(recorder: recorder, monitor: monitor, startedAt: startedAt) }
+                    group.addTask { [probes] in await probes.run() }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -100,6 +104,7 @@ public struct SupervisorService: Service {
             var configured = UnitWatcher(address: address, patterns: current.watch, policy: current.health, clock: clock, logger: logger)
             // Started by systemd (perhaps before the bus is up): wait for the bus rather than fail.
             configured.retryFirstConnection = notifier.isSupervised
+            configured.probes = probes.board
             let watcher = configured
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await watch(watcher, into: recorder) }
@@ -119,10 +124,12 @@ public struct SupervisorService: Service {
         let clock = self.clock
         let onEvent = self.onEvent
         let writes = self.writes
+        let probes = self.probes
         try await watcher.run { event in
             do {
                 switch event {
                 case .observed(let unit):
+                    probes.observe(unit)
                     try await recorder.record(unit)
                     await corrections?.observe(unit)
                 case .ready(let units):
@@ -135,6 +142,7 @@ public struct SupervisorService: Service {
                     else { logger.info("read the details of all \(units) units", metadata: ["medic.units": "\(units)"]) }
                     await corrections?.snapshotComplete()
                 case .removed(let name):
+                    probes.forget(name)
                     await recorder.forget(name)
                     logger.info("\(name) was unloaded by systemd: forgotten", metadata: ["unit.name": "\(name)"])
                     await corrections?.forget(name)

@@ -141,7 +141,7 @@ public actor TimelineRecorder {
         let s = unit.snapshot
         let stored = StoredObservation(
             unit: unit.name,
-            observation: StateObservation(time: time, activeState: s.activeState, subState: s.subState, health: unit.verdict.health),
+            observation: StateObservation(time: time, activeState: s.activeState, subState: s.subState, health: unit.verdict.health, cause: unit.verdict.cause),
             cause: unit.verdict.cause.rawValue,
             reason: unit.verdict.reason,
             result: s.result,

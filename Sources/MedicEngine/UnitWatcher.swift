@@ -18,6 +18,8 @@ public struct UnitWatcher: Sendable {
     /// Delay before the first reconnection attempt, doubled on each failure up to `maximumBackoff`.
     public var initialBackoff: Duration = .milliseconds(100)
     public var maximumBackoff: Duration = .seconds(5)
+    /// What active probes say of the units, folded into their snapshots; nil: no probes.
+    public var probes: ProbeBoard?
 
     public init(address: BusAddress, patterns: [UnitPattern], policy: HealthPolicy = HealthPolicy(), clock: WallClock = .system, logger: Logger) {
         self.address = address

@@ -128,7 +128,11 @@ struct WatchSession {
     mutating func follow(_ inputs: AsyncStream<Input>, _ continuation: AsyncStream<Input>.Continuation) async {
         let clock = watcher.clock
         let timer = RecheckTimer(continuation: continuation) { clock.now() }
-        defer { timer.cancel() }
+        watcher.probes?.onChange { continuation.yield(.probed) }
+        defer {
+            timer.cancel()
+            watcher.probes?.onChange(nil)
+        }
         await readDetails()
         await withTaskCancellationHandler {
             for await input in inputs {
@@ -145,6 +149,8 @@ struct WatchSession {
                         await emit(.transition(transition))
                         if let unit = model.health(of: transition.unit) { await emit(.observed(unit)) }
                     }
+                case .probed:
+                    await applyProbes()
                 case .closed:
                     return
                 }
@@ -153,6 +159,16 @@ struct WatchSession {
             }
         } onCancel: {
             continuation.finish()
+        }
+    }
+
+    /// Folds what the probes say into the units' snapshots, like any change systemd reports.
+    private mutating func applyProbes() async {
+        guard let board = watcher.probes else { return }
+        let now = watcher.clock.now()
+        for (name, probe) in board.takeChanges() {
+            guard let snapshot = model.snapshot(of: name), !snapshot.detailsPending, snapshot.probe != probe else { continue }
+            await update(snapshot, at: now)  // `withEvidence` reads the board
         }
     }
 
@@ -174,6 +190,7 @@ struct WatchSession {
     /// memory (looked up once per main process). Both are kept across re-reads of the unit.
     mutating func withEvidence(_ snapshot: UnitSnapshot) -> UnitSnapshot {
         var unit = snapshot
+        if let board = watcher.probes { unit.probe = board.state(of: unit.name) }
         // A re-read does not know what only a job said: the dependency failure stays until the unit runs again.
         if unit.dependencyFailure == nil, unit.activeState == "inactive", let previous = model.snapshot(of: unit.name),
            previous.startKey == unit.startKey, let dependency = previous.dependencyFailure {
@@ -190,6 +207,8 @@ struct WatchSession {
     enum Input: Sendable {
         case signals([BusSignal])
         case recheck
+        /// The probes said something new of some units (see `ProbeBoard`).
+        case probed
         case closed
     }
 

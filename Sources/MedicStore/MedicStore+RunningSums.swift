@@ -76,7 +76,9 @@ struct RunningSums {
 
 extension MedicStore {
     static let sumPolicyKey = "availability-sums"
-    static let summedColumns = "time, activeState, subState, health, isGap, sumGood, sumBad, sumExcluded, sumUnknown"
+    /// The columns `observation(_:)` reads, in its order.
+    static let observationColumns = "time, activeState, subState, health, isGap, cause"
+    static let summedColumns = observationColumns + ", sumGood, sumBad, sumExcluded, sumUnknown"
 
     /// The policy the stored running sums were made under, if any.
     static func storedSumPolicy(_ db: Database) throws -> AvailabilityPolicy? {
@@ -84,11 +86,11 @@ extension MedicStore {
         return try? JSONDecoder().decode(AvailabilityPolicy.self, from: Data(text.utf8))
     }
 
-    /// A row whose first columns are time, activeState, subState, health and isGap, as a state observation.
+    /// A row whose first columns are `observationColumns`, as a state observation.
     static func observation(_ row: Row) -> StateObservation {
         var observation = StateObservation(
             time: seconds(row[0] as Int64), activeState: row[1], subState: row[2],
-            health: Health(rawValue: row[3]) ?? .unknown
+            health: Health(rawValue: row[3]) ?? .unknown, cause: HealthCause(rawValue: row[5])
         )
         observation.isGap = row[4]
         return observation
@@ -96,7 +98,7 @@ extension MedicStore {
 
     /// A row of `summedColumns`; nil when it has no sums.
     static func summed(_ row: Row) -> SummedObservation? {
-        guard let good = row[5] as Int64?, let bad = row[6] as Int64?, let excluded = row[7] as Int64?, let unknown = row[8] as Int64? else { return nil }
+        guard let good = row[6] as Int64?, let bad = row[7] as Int64?, let excluded = row[8] as Int64?, let unknown = row[9] as Int64? else { return nil }
         return SummedObservation(observation: observation(row),
                                  sums: TimeTotals(good: seconds(good), bad: seconds(bad), excluded: seconds(excluded), unknown: seconds(unknown)))
     }
@@ -122,7 +124,7 @@ extension MedicStore {
             for row in rows {
                 let observation = observation(row)
                 let sums = previous?.sums(at: observation.time, policy: policy) ?? TimeTotals()
-                try update.execute(arguments: [micros(sums.good), micros(sums.bad), micros(sums.excluded), micros(sums.unknown), row[9] as Int64])
+                try update.execute(arguments: [micros(sums.good), micros(sums.bad), micros(sums.excluded), micros(sums.unknown), row[10] as Int64])
                 previous = SummedObservation(observation: observation, sums: sums)
             }
         }

@@ -9,7 +9,7 @@ extension MedicStore {
         try await read { db in
             let start = micros(from)
             // The columns `MedicStore.observation(_:)` reads, then the unit.
-            let columns = "time, activeState, subState, health, isGap, unit"
+            let columns = Self.observationColumns + ", unit"
             var before: [String: StateObservation] = [:]
             let earlier = try Row.fetchCursor(db, sql: """
                 SELECT \(columns) FROM (
@@ -17,7 +17,7 @@ extension MedicStore {
                     FROM observation WHERE time < ?)
                 WHERE newest = 1
                 """, arguments: [start])
-            while let row = try earlier.next() { before[row[5]] = Self.observation(row) }
+            while let row = try earlier.next() { before[row[6]] = Self.observation(row) }
             var results: [T] = []
             var unit: String?
             var timeline: [StateObservation] = []
@@ -28,7 +28,7 @@ extension MedicStore {
             }
             let inside = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM observation WHERE time >= ? ORDER BY unit, time, id", arguments: [start])
             while let row = try inside.next() {
-                let name: String = row[5]
+                let name: String = row[6]
                 if name != unit {
                     finish()
                     unit = name

@@ -53,7 +53,7 @@ struct ObservationRecord: Codable, FetchableRecord, MutablePersistableRecord {
     }
 
     var model: StoredObservation {
-        var observation = StateObservation(time: Double(time) / 1_000_000, activeState: activeState, subState: subState, health: Health(rawValue: health) ?? .unknown)
+        var observation = StateObservation(time: Double(time) / 1_000_000, activeState: activeState, subState: subState, health: Health(rawValue: health) ?? .unknown, cause: HealthCause(rawValue: cause))
         observation.isGap = isGap
         return StoredObservation(unit: unit, observation: observation, cause: cause, reason: reason, result: result, exitCode: exitCode, exitStatus: exitStatus, invocationID: invocationID)
     }

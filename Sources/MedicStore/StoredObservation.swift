@@ -17,6 +17,8 @@ public struct StoredObservation: Sendable, Equatable {
     public init(unit: String, observation: StateObservation, cause: String = "", reason: String = "", result: String? = nil, exitCode: Int32? = nil, exitStatus: Int32? = nil, invocationID: String? = nil) {
         self.unit = unit
         self.observation = observation
+        // The stored cause column is what a re-read gives the observation: the two never differ.
+        if observation.cause == nil { self.observation.cause = HealthCause(rawValue: cause) }
         self.cause = cause
         self.reason = reason
         self.result = result

@@ -80,7 +80,7 @@ struct ConfigParserTests {
     @Test("bad input names file, line, column and field", arguments: [
         ("slo:\n  objective: 100\n", "m.yaml:2:14: slo.objective: must be a percentage between 0 and 100, exclusive (e.g. 99.9), got 100.0"),
         ("slo:\n  window: soon\n", "m.yaml:2:11: slo.window: expected a duration such as 30s, 5m, 1h or 30d, got 'soon'"),
-        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of alerts, availability, corrections, health, http, ignore, learning, metrics, slo, store, watch"),
+        ("healt:\n  flap-restarts: 2\n", "m.yaml:1:1: healt: unknown field; expected one of alerts, availability, corrections, health, http, ignore, learning, metrics, probes, slo, store, watch"),
         ("watch: []\n", "m.yaml:1:8: watch: must name at least one unit or pattern (an empty selector never means all)"),
         ("watch: ['web service']\n", "m.yaml:1:9: watch[0]: invalid unit pattern 'web service': character ' ' cannot appear in a unit name"),
         ("health:\n  flap-restarts: 5\n  crash-loop-restarts: 2\n", "m.yaml:3:24: health.crash-loop-restarts: must be at least flap-restarts (5)"),
@@ -99,7 +99,7 @@ struct ConfigParserTests {
         ("alerts:\n  alertmanager: [http://am:9093, 'http://am:9093/']\n", "m.yaml:2:34: alerts.alertmanager[1]: http://am:9093 is listed twice"),
         ("alerts:\n  alertmanager: []\n", "m.yaml:2:17: alerts.alertmanager: must name at least one Alertmanager URL"),
         ("alerts:\n  alertmanager: http://am:9093\n  resend: 10m\n", "m.yaml:3:11: alerts.resend: must be from 1s to below 5m (Alertmanager ends an alert not re-sent within its resolve_timeout, 5m by default)"),
-        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of alerts, availability, corrections, health, http, ignore, learning, metrics, slo, store, watch"),
+        ("- just\n- a list\n", "m.yaml:1:1: expected a mapping of alerts, availability, corrections, health, http, ignore, learning, metrics, probes, slo, store, watch"),
     ])
     func errors(text: String, message: String) {
         #expect(throws: ConfigError.self) { try ConfigParser.parse(text, file: "m.yaml") }

@@ -18,7 +18,8 @@ public struct VerificationRequest: Sendable, Equatable {
 /// Decides a verification from what the unit does after the correction's last step. Pure: fed
 /// observations and the time, it says whether the unit recovered, did not, or when to look again.
 ///
-/// - A unit must stay healthy for `healthyFor` without interruption within `within` of the start.
+/// - A unit must stay healthy for `healthyFor` without interruption within `within` of the start;
+///   a unit with an active probe counts as healthy only while its probe passes.
 /// - It ends at once, not verified, when the unit fails again and systemd will not restart it
 ///   (the classifier's `failed`, which excludes a failure awaiting `Restart=`): waiting out the rest
 ///   of the window would only hold a correction slot.
@@ -61,7 +62,11 @@ public struct VerificationTracker: Sendable {
             decided = .notVerified("\(request.unit) failed again and systemd does not restart it (\(verdict.reason)); not waiting out the \(FailureDescription.duration(request.within)) window")
             return
         }
-        healthySince = verdict.health == .healthy ? (healthySince ?? now) : nil
+        // A unit with an active probe has recovered only once its probe passes again: systemd's
+        // "running" is what it said while the unit did not serve.
+        let serves = snapshot.probe.map { $0.status == .passing } ?? true
+        if verdict.health == .healthy, let probe = snapshot.probe, !serves { last = "\(verdict.text); probe \(probe.summary)" }
+        healthySince = verdict.health == .healthy && serves ? (healthySince ?? now) : nil
     }
 
     /// Unseen time is not healthy time: the streak starts again once systemd is back.

@@ -28,6 +28,8 @@ public enum FailureCause: String, Sendable, Equatable, Hashable, CaseIterable, C
     case stuck
     /// Its start failed because a unit it requires failed.
     case dependency
+    /// It runs, but its active probe fails (HTTP, TCP, unix socket or a command).
+    case probe
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -40,6 +42,7 @@ public enum FailureCause: String, Sendable, Equatable, Hashable, CaseIterable, C
         case .crashLoop: causes.insert(.crashLoop)
         case .stuck: causes.insert(.stuck)
         case .dependency: causes.insert(.dependency)
+        case .probe: causes.insert(.probe)
         case .state: break
         }
         let s = unit.snapshot

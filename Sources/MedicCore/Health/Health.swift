@@ -35,6 +35,8 @@ public enum HealthCause: String, Sendable, Codable {
     case stuck
     /// Its start failed because a unit it requires failed (systemd says so only on the start job).
     case dependency
+    /// Its active probe fails: systemd says it runs, but it does not serve.
+    case probe
 }
 
 /// A unit's health class with the reason an operator reads, and when the verdict may change on its own.

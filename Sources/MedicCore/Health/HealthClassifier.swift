@@ -79,6 +79,10 @@ public struct HealthClassifier: Sendable {
         let since = unit.stateChangeMicros.map { Double($0) / 1_000_000 }
         switch unit.activeState {
         case "active":
+            // systemd says it runs; its probe says whether it serves.
+            if let probe = unit.probe, probe.status == .failing, probe.startKey == nil || probe.startKey == unit.startKey {
+                return HealthVerdict(probe.failureIs, probe.reason, cause: .probe)
+            }
             return classifyActive(unit, lookup: lookup)
         case "reloading":
             return bounded(since, now: now, bound: policy.reloadTooLong,

@@ -7,7 +7,7 @@
 /// judged afresh.
 public struct ProbeTracker: Sendable, Equatable {
     /// Where the probe stands.
-    public enum Status: String, Sendable, Equatable {
+    public enum Status: String, Sendable, Equatable, Codable {
         /// The unit does not serve now: no probes.
         case paused
         /// Probing, with too few results in a row yet to say.
@@ -40,18 +40,31 @@ public struct ProbeTracker: Sendable, Equatable {
         self.spec = spec
     }
 
-    /// Whether systemd says the unit serves now (active and not reloading), and since when.
-    public mutating func unit(serves: Bool, since: Double) {
+    /// The run of the unit whose results count now (its start key); nil while paused.
+    public private(set) var run: String?
+
+    /// Whether systemd says the unit serves now (active and not reloading) and, when it does, which
+    /// run (its start key) since when. A new run starts the probe afresh: the results of the previous
+    /// one say nothing of it.
+    public mutating func unit(serves: Bool, run: String? = nil, since: Double) {
         if !serves {
             status = .paused
             servingSince = nil
+            self.run = nil
             failuresInARow = 0
             passesInARow = 0
             return
         }
-        guard servingSince == nil else { return }
+        if servingSince != nil, run == self.run { return }
+        if servingSince != nil { unit(serves: false, since: since) }
         servingSince = since
+        self.run = run
         status = .pending
+    }
+
+    /// What the tracker says of the unit's run now, for its snapshot.
+    public var state: ProbeState {
+        ProbeState(status: status, label: spec.kind.label, detail: lastResult?.detail, failureIs: spec.failureIs, startKey: run)
     }
 
     /// When the next probe is due; nil while paused. The first comes once the start grace is over.
@@ -76,13 +89,5 @@ public struct ProbeTracker: Sendable, Equatable {
             passesInARow = 0
             if failuresInARow >= spec.failureThreshold { status = .failing }
         }
-    }
-
-    /// What the probe says of the unit while it fails: the configured health class and a reason
-    /// naming the probe and its last error. nil otherwise.
-    public var finding: Finding? {
-        guard status == .failing, let lastResult else { return nil }
-        return Finding(health: spec.failureIs,
-                       reason: "probe \(spec.kind.label) failing: \(lastResult.detail) (\(failuresInARow > 0 ? "\(failuresInARow) failures in a row" : "\(passesInARow) of \(spec.successThreshold) passes needed"))")
     }
 }

@@ -16,10 +16,14 @@ public struct AvailabilityPolicy: Sendable, Equatable, Codable {
     public var degradedIsBad: Bool
     /// Count activation (starting, auto-restart) longer than this many seconds as bad; nil: never.
     public var activatingGrace: Double?
+    /// Count time a unit's active probe fails (cause `probe`) as bad even when that makes it only
+    /// degraded: what its users see is what the SLO is about.
+    public var probeFailingIsBad: Bool
 
-    public init(degradedIsBad: Bool = false, activatingGrace: Double? = 30) {
+    public init(degradedIsBad: Bool = false, activatingGrace: Double? = 30, probeFailingIsBad: Bool = true) {
         self.degradedIsBad = degradedIsBad
         self.activatingGrace = activatingGrace
+        self.probeFailingIsBad = probeFailingIsBad
     }
 
     /// Classifies the stretch [start, end) that `observation` holds for (it began at `observation.time`):
@@ -47,7 +51,7 @@ public struct AvailabilityPolicy: Sendable, Equatable, Codable {
     public func availability(of observation: StateObservation) -> Availability {
         if observation.isGap { return .unknown }
         if observation.health == .failed { return .bad }
-        if observation.health == .degraded && degradedIsBad { return .bad }
+        if observation.health == .degraded && (degradedIsBad || (probeFailingIsBad && observation.cause == .probe)) { return .bad }
         switch observation.activeState {
         case "active", "reloading": return .good
         case "activating":

@@ -7,12 +7,15 @@ public struct StateObservation: Sendable, Equatable, Codable {
     public var subState: String
     public var health: Health
     public var isGap: Bool
+    /// What put the unit in its class beyond its state (a failing probe); nil when not known.
+    public var cause: HealthCause?
 
-    public init(time: Double, activeState: String, subState: String, health: Health) {
+    public init(time: Double, activeState: String, subState: String, health: Health, cause: HealthCause? = nil) {
         self.time = time
         self.activeState = activeState
         self.subState = subState
         self.health = health
+        self.cause = cause
         isGap = false
     }
 

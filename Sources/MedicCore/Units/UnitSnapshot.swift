@@ -49,6 +49,8 @@ public struct UnitSnapshot: Sendable, Equatable {
     /// list first and each unit's details after READY): such a unit is shown but never acted on, and
     /// its timeline starts once its details (and StateChangeTimestamp) are in.
     public var detailsPending: Bool = false
+    /// What the unit's active probes say of its current run, when it has probes (see `ProbeState`).
+    public var probe: ProbeState?
 
     public init(name: String) {
         self.name = name

@@ -1,0 +1,50 @@
+import MedicCore
+import Synchronization
+
+/// Where the probe scheduler leaves what each unit's probes say, for the watcher to fold into the
+/// unit's snapshot: a change wakes the watcher, which applies it among the bus signals, so a probe
+/// verdict goes through the same model, timeline and corrections as everything systemd says.
+public final class ProbeBoard: Sendable {
+    private struct State {
+        var states: [String: ProbeState] = [:]
+        var changed: Set<String> = []
+        var wake: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Records a unit's probe state (nil: it has no probes any more); wakes the watcher on a change.
+    public func publish(_ probe: ProbeState?, for unit: String) {
+        let wake = state.withLock { state -> (@Sendable () -> Void)? in
+            guard state.states[unit] != probe else { return nil }
+            state.states[unit] = probe
+            state.changed.insert(unit)
+            return state.wake
+        }
+        wake?()
+    }
+
+    /// What the unit's probes say now.
+    public func state(of unit: String) -> ProbeState? {
+        state.withLock { $0.states[unit] }
+    }
+
+    /// The units whose probe state changed since the last call, with their states.
+    func takeChanges() -> [(unit: String, probe: ProbeState?)] {
+        state.withLock { state in
+            defer { state.changed.removeAll() }
+            return state.changed.sorted().map { ($0, state.states[$0]) }
+        }
+    }
+
+    /// Who is woken on a change (the watcher of the current connection); nil: nobody.
+    func onChange(_ wake: (@Sendable () -> Void)?) {
+        let pending = state.withLock { state in
+            state.wake = wake
+            return !state.changed.isEmpty
+        }
+        if pending { wake?() }
+    }
+}

@@ -1,0 +1,184 @@
+import MedicCore
+import Synchronization
+
+/// Runs the configured probes of the watched units, off the event path: `observe` only notes
+/// whether a unit serves (cheap, under a lock), and `run` starts the probes that are due, at most
+/// `parallelism` at a time and never two of one probe at once, each first one of a run jittered so
+/// that units started together are not probed together. Results go through `ProbeTracker` and what
+/// they make of a unit goes to the `ProbeBoard`.
+public final class ProbeScheduler: Sendable {
+    /// Probes under way at once, at most.
+    public let parallelism: Int
+    public let board: ProbeBoard
+    private let rules: @Sendable () -> [ProbeRule]
+    private let clock: WallClock
+    private let runner: @Sendable (ProbeSpec, String) async -> ProbeResult
+
+    private struct Serving: Equatable {
+        var serves: Bool
+        var run: String?
+        var since: Double
+    }
+
+    private struct Probe {
+        var tracker: ProbeTracker
+        /// Added to the first probe of each run.
+        var jitter: Double
+        var inFlight = false
+    }
+
+    private struct State {
+        var rulesInUse: [ProbeRule] = []
+        var units: [String: Serving] = [:]
+        var probes: [String: [Probe]] = [:]
+        var inFlight = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init(board: ProbeBoard = ProbeBoard(), parallelism: Int = 32, clock: WallClock = .system, rules: @escaping @Sendable () -> [ProbeRule],
+                runner: (@Sendable (ProbeSpec, String) async -> ProbeResult)? = nil) {
+        self.board = board
+        self.parallelism = parallelism
+        self.clock = clock
+        self.rules = rules
+        self.runner = runner ?? { spec, unit in await ProbeRunner.run(spec, unit: unit, now: { clock.now() }) }
+    }
+
+    /// Notes what systemd says of a unit: probes run only while it is active (not starting, reloading
+    /// or stopping), each run of it judged afresh.
+    public func observe(_ unit: UnitHealth) {
+        let s = unit.snapshot
+        let serving = Serving(serves: s.activeState == "active" && !s.detailsPending, run: s.startKey,
+                              since: s.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now())
+        let published = state.withLock { state -> (Bool, ProbeState?) in
+            guard state.units[unit.name] != serving else { return (false, nil) }
+            state.units[unit.name] = serving
+            guard state.probes[unit.name] != nil else { return (false, nil) }
+            return (true, Self.apply(serving, to: unit.name, in: &state))
+        }
+        if published.0 { board.publish(published.1, for: unit.name) }
+    }
+
+    /// A unit systemd unloaded: no more probes.
+    public func forget(_ name: String) {
+        state.withLock { state in
+            state.units[name] = nil
+            state.probes[name] = nil
+        }
+        board.publish(nil, for: name)
+    }
+
+    /// What the probes of each probed unit say now.
+    public func states() -> [String: ProbeState] {
+        state.withLock { state in state.probes.compactMapValues { ProbeState.combined($0.map(\.tracker.state)) } }
+    }
+
+    /// Starts due probes until cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                adoptRules()
+                let now = clock.now()
+                let (due, next) = takeDue(at: now)
+                for (unit, index, spec, run) in due {
+                    group.addTask { [self] in
+                        let result = await runner(spec, unit)
+                        finish(unit, index: index, run: run, result: result)
+                    }
+                }
+                // Sleeps at most a second, so that a new unit or a freed slot waits no longer.
+                let wait = min(max((next ?? .infinity) - now, 0.01), 1)
+                try? await Task.sleep(for: .seconds(wait))
+            }
+        }
+    }
+
+    /// Rebuilds the probes when the configured rules changed (a reload).
+    private func adoptRules() {
+        let current = rules()
+        let changed = state.withLock { state -> [(String, ProbeState?)] in
+            guard state.rulesInUse != current else { return [] }
+            state.rulesInUse = current
+            let before = Set(state.probes.keys)
+            state.probes = [:]
+            var published: [(String, ProbeState?)] = []
+            for (name, serving) in state.units {
+                let specs = ProbeRule.specs(of: name, in: current)
+                if specs.isEmpty {
+                    if before.contains(name) { published.append((name, nil)) }
+                    continue
+                }
+                state.probes[name] = specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) }
+                published.append((name, Self.apply(serving, to: name, in: &state)))
+            }
+            return published
+        }
+        for (name, probe) in changed { board.publish(probe, for: name) }
+        newUnits()
+    }
+
+    /// Gives the units seen since the rules were adopted their probes.
+    private func newUnits() {
+        let published = state.withLock { state -> [(String, ProbeState?)] in
+            var published: [(String, ProbeState?)] = []
+            for (name, serving) in state.units where state.probes[name] == nil {
+                let specs = ProbeRule.specs(of: name, in: state.rulesInUse)
+                guard !specs.isEmpty else { continue }
+                state.probes[name] = specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) }
+                published.append((name, Self.apply(serving, to: name, in: &state)))
+            }
+            return published
+        }
+        for (name, probe) in published { board.publish(probe, for: name) }
+    }
+
+    private static func jitter(for spec: ProbeSpec) -> Double {
+        Double.random(in: 0..<min(spec.interval, 10))
+    }
+
+    private static func apply(_ serving: Serving, to name: String, in state: inout State) -> ProbeState? {
+        guard var probes = state.probes[name] else { return nil }
+        for index in probes.indices {
+            probes[index].tracker.unit(serves: serving.serves, run: serving.run, since: serving.since)
+        }
+        state.probes[name] = probes
+        return ProbeState.combined(probes.map(\.tracker.state))
+    }
+
+    /// The probes due now (marked in flight, within the free slots), and when the next one is due.
+    private func takeDue(at now: Double) -> ([(String, Int, ProbeSpec, String?)], Double?) {
+        state.withLock { state in
+            var due: [(String, Int, ProbeSpec, String?)] = []
+            var next: Double?
+            for (name, probes) in state.probes {
+                for (index, probe) in probes.enumerated() where !probe.inFlight {
+                    // The first probe of a run (no result in a row yet) is jittered.
+                    let first = probe.tracker.passesInARow + probe.tracker.failuresInARow == 0
+                    guard let at = probe.tracker.nextProbe().map({ $0 + (first ? probe.jitter : 0) }) else { continue }
+                    if at <= now, state.inFlight < parallelism {
+                        state.probes[name]![index].inFlight = true
+                        state.inFlight += 1
+                        due.append((name, index, probe.tracker.spec, probe.tracker.run))
+                    } else {
+                        next = min(next ?? at, at)
+                    }
+                }
+            }
+            return (due, next)
+        }
+    }
+
+    private func finish(_ name: String, index: Int, run: String?, result: ProbeResult) {
+        let published = state.withLock { state -> ProbeState?? in
+            state.inFlight -= 1
+            guard var probes = state.probes[name], probes.indices.contains(index) else { return nil }
+            probes[index].inFlight = false
+            // A result about another run of the unit (it restarted meanwhile) says nothing of this one.
+            if probes[index].tracker.run == run { probes[index].tracker.record(result) }
+            state.probes[name] = probes
+            return .some(ProbeState.combined(probes.map(\.tracker.state)))
+        }
+        if let published { board.publish(published, for: name) }
+    }
+}
