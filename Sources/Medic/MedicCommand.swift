@@ -29,7 +29,7 @@ struct MedicCommand: AsyncParsableCommand {
             heal` did not recover the unit; 130 when a heal was interrupted.
             """,
         version: MedicVersion.current,
-        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, ConfigCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, ReportCommand.self, InstallCommand.self, UninstallCommand.self, DemoCommand.self]
+        subcommands: [StatusCommand.self, WatchCommand.self, LogsCommand.self, RunCommand.self, SloCommand.self, PlaybookCommand.self, ConfigCommand.self, HealCommand.self, HistoryCommand.self, StatsCommand.self, ExplainCommand.self, ProbeCommand.self, ReportCommand.self, InstallCommand.self, UninstallCommand.self, DemoCommand.self]
     )
 
     static func main() async {

@@ -53,7 +53,12 @@ public struct SupervisorService: Service {
         recorder = TimelineRecorder(store: store, clock: clock, availability: { configuration.current.availability }) { configuration.current.watches($0) }
         monitor = BudgetMonitor(logger: logger)
         startedAt = clock.now()
-        probes = ProbeScheduler(clock: clock) { configuration.current.probes }
+        probes = ProbeScheduler(clock: clock, rules: { configuration.current.probes }, onChange: { unit, probe in
+            // Pending and paused are the unit's business (starting, stopped): said at debug level.
+            guard let probe else { return }
+            let level: Logger.Level = probe.status == .passing || probe.status == .failing ? .info : .debug
+            logger.log(level: level, "\(unit): probe \(probe.summary)", metadata: ["unit.name": "\(unit)", "probe.status": "\(probe.status.rawValue)"])
+        })
     }
 
     public func run() async throws {

@@ -172,7 +172,8 @@ public struct CorrectionPlanner: Sendable {
     public func triggered(_ trigger: Playbook.Trigger, _ s: Situation) -> Bool {
         if manual { return true }
         switch trigger {
-        case .failure: return s.unit.verdict.health == .failed
+        // A probe that keeps failing is a failure of the service, though systemd says it runs.
+        case .failure: return s.unit.verdict.health == .failed || s.unit.verdict.cause == .probe
         case .fastBurn: return (s.budget ?? .ok) >= .breached
         case .slowBurn: return (s.budget ?? .ok) >= .warning
         case .exhausted: return s.budget == .exhausted

@@ -40,7 +40,7 @@ public struct Playbook: Sendable, Equatable {
 
     /// When the playbook may act on a matching unit.
     public enum Trigger: String, Sendable, Equatable, CaseIterable {
-        /// As soon as the unit is classified failed.
+        /// As soon as the unit is classified failed, or its active probe fails (cause `probe`).
         case failure
         /// When a page-level burn-rate rule fires (the budget is breached).
         case fastBurn = "fast-burn"

@@ -204,7 +204,7 @@ public actor CorrectionService {
             unprotected.insert(unit.name)
             // A unit that failed because a unit it requires failed shares that unit's failure: it is not
             // a second one (the root is counted).
-            let failing = unit.verdict.health == .failed && unit.verdict.cause != .dependency
+            let failing = (unit.verdict.health == .failed || unit.verdict.cause == .probe) && unit.verdict.cause != .dependency
             let since = failing ? (unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now()) : nil
             if let change = bursts.observe(unit.name, failingSince: since) { report(change) }
         }

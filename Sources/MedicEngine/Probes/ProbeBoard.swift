@@ -16,14 +16,17 @@ public final class ProbeBoard: Sendable {
     public init() {}
 
     /// Records a unit's probe state (nil: it has no probes any more); wakes the watcher on a change.
-    public func publish(_ probe: ProbeState?, for unit: String) {
-        let wake = state.withLock { state -> (@Sendable () -> Void)? in
-            guard state.states[unit] != probe else { return nil }
+    /// Returns whether it changed.
+    @discardableResult
+    public func publish(_ probe: ProbeState?, for unit: String) -> Bool {
+        let (changed, wake) = state.withLock { state -> (Bool, (@Sendable () -> Void)?) in
+            guard state.states[unit] != probe else { return (false, nil) }
             state.states[unit] = probe
             state.changed.insert(unit)
-            return state.wake
+            return (true, state.wake)
         }
         wake?()
+        return changed
     }
 
     /// What the unit's probes say now.

@@ -13,6 +13,8 @@ public final class ProbeScheduler: Sendable {
     private let rules: @Sendable () -> [ProbeRule]
     private let clock: WallClock
     private let runner: @Sendable (ProbeSpec, String) async -> ProbeResult
+    /// Told of every change of a unit's probe state (e.g. to log it).
+    private let onChange: @Sendable (String, ProbeState?) -> Void
 
     private struct Serving: Equatable {
         var serves: Bool
@@ -37,8 +39,9 @@ public final class ProbeScheduler: Sendable {
     private let state = Mutex(State())
 
     public init(board: ProbeBoard = ProbeBoard(), parallelism: Int = 32, clock: WallClock = .system, rules: @escaping @Sendable () -> [ProbeRule],
-                runner: (@Sendable (ProbeSpec, String) async -> ProbeResult)? = nil) {
+                runner: (@Sendable (ProbeSpec, String) async -> ProbeResult)? = nil, onChange: @escaping @Sendable (String, ProbeState?) -> Void = { _, _ in }) {
         self.board = board
+        self.onChange = onChange
         self.parallelism = parallelism
         self.clock = clock
         self.rules = rules
@@ -57,7 +60,11 @@ public final class ProbeScheduler: Sendable {
             guard state.probes[unit.name] != nil else { return (false, nil) }
             return (true, Self.apply(serving, to: unit.name, in: &state))
         }
-        if published.0 { board.publish(published.1, for: unit.name) }
+        if published.0 { publish(published.1, for: unit.name) }
+    }
+
+    private func publish(_ probe: ProbeState?, for unit: String) {
+        if board.publish(probe, for: unit) { onChange(unit, probe) }
     }
 
     /// A unit systemd unloaded: no more probes.
@@ -66,7 +73,7 @@ public final class ProbeScheduler: Sendable {
             state.units[name] = nil
             state.probes[name] = nil
         }
-        board.publish(nil, for: name)
+        publish(nil, for: name)
     }
 
     /// What the probes of each probed unit say now.
@@ -114,7 +121,7 @@ public final class ProbeScheduler: Sendable {
             }
             return published
         }
-        for (name, probe) in changed { board.publish(probe, for: name) }
+        for (name, probe) in changed { publish(probe, for: name) }
         newUnits()
     }
 
@@ -130,7 +137,7 @@ public final class ProbeScheduler: Sendable {
             }
             return published
         }
-        for (name, probe) in published { board.publish(probe, for: name) }
+        for (name, probe) in published { publish(probe, for: name) }
     }
 
     private static func jitter(for spec: ProbeSpec) -> Double {
@@ -179,6 +186,6 @@ public final class ProbeScheduler: Sendable {
             state.probes[name] = probes
             return .some(ProbeState.combined(probes.map(\.tracker.state)))
         }
-        if let published { board.publish(published, for: name) }
+        if let published { publish(published, for: name) }
     }
 }
