@@ -10,6 +10,8 @@ import ProcessRunner
 enum CommandStep {
     struct Failure: Error, CustomStringConvertible {
         var description: String
+        /// The command did not finish in time and was stopped.
+        var timedOut = false
     }
 
     /// How long a command's process group has between SIGTERM and SIGKILL.
@@ -59,7 +61,7 @@ enum CommandStep {
         if status == nil, !child.isRunning { status = child.wait() }
         await endGroup(of: child, grace: grace)
         guard let status else {
-            throw Failure(description: "\(argv[0]) did not finish within \(FailureDescription.window(timeout)) and was stopped")
+            throw Failure(description: "\(argv[0]) did not finish within \(FailureDescription.window(timeout)) and was stopped", timedOut: true)
         }
         guard status == 0 else { throw Failure(description: "\(argv[0]) exited with status \(status)") }
     }

@@ -33,21 +33,33 @@ public enum ProbeRunner {
     /// Runs `spec` against `unit` now; `now` gives the result's time.
     public static func run(_ spec: ProbeSpec, unit: String, now: @escaping @Sendable () -> Double) async -> ProbeResult {
         let timeout = spec.timeout
-        let outcome: Outcome = await withTaskGroup(of: Outcome?.self) { group in
-            group.addTask { await attempt(spec.kind, unit: unit, timeout: timeout) }
+        let outcome: Outcome
+        if case .exec(let argv, let user) = spec.kind {
+            // Bounded by itself: the group gets SIGTERM at the timeout and SIGKILL a moment later.
+            outcome = await exec(argv, user: user, unit: unit, timeout: timeout)
+        } else {
+            outcome = await bounded(spec.kind, unit: unit, timeout: timeout)
+        }
+        switch outcome {
+        case .passed(let detail): return ProbeResult(passed: true, detail: TerminalText.escape(detail, keepNewlines: false), time: now())
+        case .failed(let detail): return ProbeResult(passed: false, detail: TerminalText.escape(String(detail.prefix(200)), keepNewlines: false), time: now())
+        }
+    }
+
+    /// Runs a network probe with a hard bound of its own beside the client's timeouts.
+    private static func bounded(_ kind: ProbeSpec.Kind, unit: String, timeout: Double) async -> Outcome {
+        await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask { await attempt(kind, unit: unit, timeout: timeout) }
             group.addTask {
-                // The hard bound: whatever the kind does, the probe ends here.
-                try? await Task.sleep(for: .seconds(timeout))
+                // The hard bound: whatever the kind does, the probe ends here (a moment after the
+                // kind's own timeout, whose error may say more).
+                try? await Task.sleep(for: .seconds(timeout + 0.2))
                 return Task.isCancelled ? nil : .failed("timeout after \(FailureDescription.duration(timeout))")
             }
             var first: Outcome?
             while first == nil, let next = await group.next() { first = next }
             group.cancelAll()
             return first ?? .failed("cancelled")
-        }
-        switch outcome {
-        case .passed(let detail): return ProbeResult(passed: true, detail: TerminalText.escape(detail, keepNewlines: false), time: now())
-        case .failed(let detail): return ProbeResult(passed: false, detail: TerminalText.escape(String(detail.prefix(200)), keepNewlines: false), time: now())
         }
     }
 
@@ -65,14 +77,18 @@ public enum ProbeRunner {
         case .unix(let path):
             return await connect(timeout: timeout) { try await $0.connect(unixDomainSocketPath: path).get() }
         case .exec(let argv, let user):
-            do {
-                try await CommandStep.run(argv, user: user, timeout: timeout, unit: UnitSnapshot(name: unit), grace: execGrace)
-                return .passed("exit status 0")
-            } catch let failure as CommandStep.Failure {
-                return .failed(failure.description)
-            } catch {
-                return .failed("cannot run \(argv[0]): \(error)")
-            }
+            return await exec(argv, user: user, unit: unit, timeout: timeout)
+        }
+    }
+
+    private static func exec(_ argv: [String], user: String?, unit: String, timeout: Double) async -> Outcome {
+        do {
+            try await CommandStep.run(argv, user: user, timeout: timeout, unit: UnitSnapshot(name: unit), grace: execGrace)
+            return .passed("exit status 0")
+        } catch let failure as CommandStep.Failure {
+            return .failed(failure.timedOut ? "timeout after \(FailureDescription.duration(timeout))" : failure.description)
+        } catch {
+            return .failed("cannot run \(argv[0]): \(error)")
         }
     }
 

@@ -1,0 +1,166 @@
+import Foundation
+import MedicCore
+import MedicStore
+import MedicTestSupport
+import SystemdSandbox
+import Testing
+
+/// Active probes against services on a sandboxed manager, serving on loopback: a service that runs
+/// but does not serve is found, counted as bad time, restarted and verified by its probe; one that
+/// recovers on its own, or is stopped, is left alone (proved with an independent bus listener).
+@Suite("Active probes")
+struct ProbeTests {
+    struct Service {
+        var unit: String
+        var port: Int
+        var breakFlag: String
+        var socket: String
+        var config: String
+        var state: String
+        var playbooks: String
+    }
+
+    /// A python web service as a unit, medic.yaml probing it every second, and the shipped probe
+    /// playbook with a short verification.
+    func setUp(_ sandbox: SystemdSandbox, _ base: String, failureThreshold: Int = 2) throws -> Service {
+        let unit = uniqueUnit(base)
+        let port = try freePort()
+        let script = sandbox.runtimeDirectory + "/web.py"
+        try ProbeServers.web.write(toFile: script, atomically: true, encoding: .utf8)
+        let flag = sandbox.runtimeDirectory + "/\(unit).break"
+        let socket = sandbox.runtimeDirectory + "/\(unit).sock"
+        try sandbox.install(units: [unit: "[Service]\nExecStart=/usr/bin/python3 \(script) \(port) \(flag) \(socket)\n"])
+        _ = try sandbox.systemctl("start", unit)
+        #expect(ProbeServers.waitForPort(port), "the service listens")
+        let config = sandbox.runtimeDirectory + "/medic.yaml"
+        try """
+            watch: [\(unit)]
+            probes:
+              - unit: \(unit)
+                http: {url: "http://127.0.0.1:\(port)/healthz", body-contains: ok}
+                interval: 1s
+                timeout: 1s
+                failure-threshold: \(failureThreshold)
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let playbooks = sandbox.runtimeDirectory + "/playbooks"
+        try FileManager.default.createDirectory(atPath: playbooks, withIntermediateDirectories: true)
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Playbooks/restart-probe-failing.yaml").path
+        let playbook = try String(contentsOfFile: shipped, encoding: .utf8)
+            .replacingOccurrences(of: "healthy-for: 30s", with: "healthy-for: 2s")
+            .replacingOccurrences(of: "within: 3m", with: "within: 30s")
+        try playbook.write(toFile: playbooks + "/restart-probe-failing.yaml", atomically: true, encoding: .utf8)
+        return Service(unit: unit, port: port, breakFlag: flag, socket: socket, config: config, state: sandbox.runtimeDirectory + "/state", playbooks: playbooks)
+    }
+
+    @Test("a hung service (SIGSTOP) is degraded with cause probe, its time is bad, and the probe playbook restarts it and is verified by the probe passing")
+    func hungServiceIsHealed() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let service = try setUp(sandbox, "probe-hang")
+        let monitor = try BusJobMonitor(sandbox)
+        defer { monitor.stop() }
+        let daemon = try DaemonProcess(in: sandbox, config: service.config, stateDirectory: service.state, arguments: ["--playbooks", service.playbooks])
+        #expect(await daemon.awaitLog("\(service.unit): probe passing") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        let hung = try sandbox.mainPID(of: service.unit)
+        kill(hung, SIGSTOP)
+        let degraded = await daemon.awaitLog("\(service.unit): healthy -> degraded", "probe http GET")
+        #expect(degraded?.contains("timeout after 1s") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        let done = await daemon.awaitLog("correction #", "of \(service.unit) with restart-probe-failing:", timeout: 60)
+        #expect(done?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+        #expect(try sandbox.mainPID(of: service.unit) != hung, "restarted")
+        #expect(monitor.calls(on: service.unit).map(\.member) == ["RestartUnit"], "one restart, nothing else: \(monitor.calls(on: service.unit))")
+
+        let store = try MedicStore(path: service.state + "/medic.db")
+        let rows = try await store.observations(of: service.unit, from: 0)
+        let probeRow = try #require(rows.first { $0.cause == "probe" }, "\(rows)")
+        #expect(probeRow.observation.health == .degraded && probeRow.reason.contains("timeout after 1s"))
+        #expect(AvailabilityPolicy().availability(of: probeRow.observation) == .bad, "probe-failing time is bad time")
+        #expect(rows.last?.observation.health == .healthy)
+        let correction = try #require(try await store.corrections(unit: service.unit).first)
+        #expect(correction.state == "recovered")
+    }
+
+    @Test("a service that serves again before the threshold, a 503 answered once, and a stopped service are left alone; medic probe reports each kind")
+    func leftAlone() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let service = try setUp(sandbox, "probe-blip", failureThreshold: 4)
+        let monitor = try BusJobMonitor(sandbox)
+        defer { monitor.stop() }
+        let daemon = try DaemonProcess(in: sandbox, config: service.config, stateDirectory: service.state, arguments: ["--playbooks", service.playbooks])
+        #expect(await daemon.awaitLog("\(service.unit): probe passing") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        let pid = try sandbox.mainPID(of: service.unit)
+        // One or two probes time out, then it serves again: fewer failures in a row than the threshold.
+        kill(pid, SIGSTOP)
+        try await Task.sleep(for: .milliseconds(1500))
+        kill(pid, SIGCONT)
+        try await Task.sleep(for: .seconds(4))
+        #expect(!daemon.log.all.contains { $0.contains("\(service.unit): probe failing") }, "\(daemon.log.all.joined(separator: "\n"))")
+
+        // Stopped: the probe pauses; nothing fails, nothing is started.
+        _ = try sandbox.systemctl("stop", service.unit)
+        try await Task.sleep(for: .seconds(4))
+        #expect(daemon.stop() == 0)
+        #expect(!daemon.log.all.contains { $0.contains("probe failing") || $0.contains("correction #") }, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(monitor.calls(on: service.unit).isEmpty, "Medic did nothing to it: \(monitor.calls(on: service.unit))")
+        #expect(try sandbox.systemctl("show", "-P", "ActiveState", service.unit).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "inactive")
+
+        // medic probe runs every kind once: the stopped service's endpoints now fail.
+        let closed = try freePort()
+        try """
+            probes:
+              - unit: \(service.unit)
+                http: "http://127.0.0.1:\(service.port)/"
+              - unit: \(service.unit)
+                tcp: "127.0.0.1:\(closed)"
+              - unit: \(service.unit)
+                unix: \(service.socket)
+              - unit: \(service.unit)
+                exec: [/bin/sh, -c, "exit 3"]
+            """.write(toFile: service.config, atomically: true, encoding: .utf8)
+        let failing = try MedicBinary.run(["probe", "--config", service.config, "--state-dir", service.state, service.unit], in: sandbox)
+        #expect(failing.status == 1, "\(failing.standardOutput)\(failing.standardError)")
+        let lines = failing.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("FAIL  http GET http://127.0.0.1:\(service.port)/: connection refused"), "\(lines)")
+        #expect(lines[1].hasPrefix("FAIL  tcp 127.0.0.1:\(closed): connection refused"), "\(lines)")
+        #expect(lines[2].hasPrefix("FAIL  unix \(service.socket): connection refused"), "\(lines)")
+        #expect(lines[3].hasPrefix("FAIL  exec /bin/sh: /bin/sh exited with status 3"), "\(lines)")
+
+        _ = try sandbox.systemctl("start", service.unit)
+        #expect(ProbeServers.waitForPort(service.port))
+        try """
+            probes:
+              - unit: \(service.unit)
+                http: "http://127.0.0.1:\(service.port)/"
+              - unit: \(service.unit)
+                tcp: "127.0.0.1:\(service.port)"
+              - unit: \(service.unit)
+                unix: \(service.socket)
+              - unit: \(service.unit)
+                exec: [/bin/true]
+            """.write(toFile: service.config, atomically: true, encoding: .utf8)
+        #expect(waitUntil(10) { FileManager.default.fileExists(atPath: service.socket) })
+        let passing = try MedicBinary.run(["probe", "--config", service.config, "--state-dir", service.state, service.unit], in: sandbox)
+        #expect(passing.status == 0, "\(passing.standardOutput)\(passing.standardError)")
+        #expect(passing.standardOutput.split(separator: "\n").allSatisfy { $0.hasPrefix("pass  ") }, "\(passing.standardOutput)")
+    }
+
+    @Test("a service wedged into answering 503 is degraded and restarted; with probe-failure-is: failed it is failed")
+    func errorAnswers() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let service = try setUp(sandbox, "probe-503")
+        try (try String(contentsOfFile: service.config, encoding: .utf8) + "\n    probe-failure-is: failed\n").write(toFile: service.config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(in: sandbox, config: service.config, stateDirectory: service.state, arguments: ["--playbooks", service.playbooks])
+        #expect(await daemon.awaitLog("\(service.unit): probe passing") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        _ = FileManager.default.createFile(atPath: service.breakFlag, contents: nil)
+        let failed = await daemon.awaitLog("\(service.unit): healthy -> failed", "probe http GET")
+        #expect(failed?.contains("status 503") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        let done = await daemon.awaitLog("correction #", "of \(service.unit) with restart-probe-failing:", timeout: 60)
+        #expect(done?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(daemon.stop() == 0)
+    }
+}
