@@ -5,6 +5,12 @@ enum StatusTable {
     /// The health column, with its space: rows start with it.
     static let healthWidth = 9
 
+    /// "; probe passing": a probed unit's probe, unless the reason already is its failure.
+    private static func probeNote(_ unit: UnitHealth) -> String {
+        guard let probe = unit.snapshot.probe, unit.verdict.cause != .probe else { return "" }
+        return "; probe \(probe.status.rawValue)"
+    }
+
     /// With `budgets` (a history store is present) two SLO columns come before the reason; SINCE is
     /// how long ago the unit last changed state, as systemd says.
     static func lines(_ units: [UnitHealth], budgets: [String: SLOReport]? = nil, now: Double) -> [String] {
@@ -22,7 +28,7 @@ enum StatusTable {
                 let left = report.map { "\(Int($0.remainingPercent.rounded()))%" } ?? "-"
                 slo = "\((report?.state.rawValue ?? "-").padded(9)) \(left.padded(7)) "
             }
-            lines.append("\(unit.verdict.health.rawValue.padded(9)) \(unit.name.padded(nameWidth)) \(state.padded(stateWidth)) \(since.padded(sinceWidth)) \(slo)\(unit.verdict.reason)")
+            lines.append("\(unit.verdict.health.rawValue.padded(9)) \(unit.name.padded(nameWidth)) \(state.padded(stateWidth)) \(since.padded(sinceWidth)) \(slo)\(unit.verdict.reason)\(probeNote(unit))")
         }
         return lines
     }
@@ -32,4 +38,5 @@ extension String {
     func padded(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
+
 }

@@ -13,8 +13,12 @@ public struct DaemonState: Codable, Sendable, Equatable {
     public var stoppedAt: Double?
     public var watching: Int
     public var decisions: CorrectionDecisions
+    /// What each probed unit's active probes say (absent from older daemons' files).
+    public var probes: [String: ProbeState]?
 
-    public init(pid: Int32, startedAt: Double, heartbeat: Double, stoppedAt: Double? = nil, watching: Int, decisions: CorrectionDecisions) {
+    public init(pid: Int32, startedAt: Double, heartbeat: Double, stoppedAt: Double? = nil, watching: Int, decisions: CorrectionDecisions,
+                probes: [String: ProbeState]? = nil) {
+        self.probes = probes
         self.pid = pid
         self.startedAt = startedAt
         self.heartbeat = heartbeat
@@ -50,8 +54,19 @@ public struct DaemonState: Codable, Sendable, Equatable {
 
     /// The unit as the running daemon knows it: a start that failed on a dependency leaves the unit
     /// inactive with Result=success, and only the daemon saw the failed job.
+    /// Likewise, only the daemon runs the unit's probes: a running unit whose probe fails is what
+    /// the probe makes it.
     public func adding(_ unit: UnitHealth, now: Double) -> UnitHealth {
-        guard isLive(now: now), unit.snapshot.activeState == "inactive", !unit.snapshot.hasJob,
+        guard isLive(now: now) else { return unit }
+        if let probe = probes?[unit.name], probe.startKey == nil || probe.startKey == unit.snapshot.startKey {
+            var known = unit
+            known.snapshot.probe = probe
+            if probe.status == .failing, unit.snapshot.activeState == "active", unit.verdict.health == .healthy {
+                known.verdict = HealthVerdict(probe.failureIs, probe.reason, cause: .probe)
+            }
+            return known
+        }
+        guard unit.snapshot.activeState == "inactive", !unit.snapshot.hasJob,
               let note = decisions.dependencyFailures?[unit.name] else { return unit }
         var known = unit
         let failure = DependencyFailure(unit: note.root, reason: note.reason, at: note.since)

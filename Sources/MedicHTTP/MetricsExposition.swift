@@ -61,14 +61,18 @@ public struct MetricsExposition: Sendable {
         var restarts: UInt32?
         var totals: TimeTotals?
         var slo: SLOReport?
+        var probe: ProbeState?
     }
+
+    private static let probeLabels = [ProbeTracker.Status.passing, .failing, .pending, .paused].map { ($0, ExpositionText.label("status", $0.rawValue)) }
 
     private static let healthLabels = Health.allCases.map { ($0, ExpositionText.label("health", $0.rawValue)) }
 
     private func unitSeries(_ figures: [String: UnitFigures], into text: inout ExpositionText) {
         let rows = figures.keys.sorted().map { unit -> Row in
             let f = figures[unit]
-            return Row(label: ExpositionText.label("unit", unit), health: f?.health?.verdict.health, restarts: f?.health?.snapshot.restartCount, totals: f?.totals, slo: f?.slo)
+            return Row(label: ExpositionText.label("unit", unit), health: f?.health?.verdict.health, restarts: f?.health?.snapshot.restartCount, totals: f?.totals, slo: f?.slo,
+                       probe: f?.health?.snapshot.probe)
         }
         text.family("medic_unit_health", "gauge", "The unit's health class as a state set: 1 for the class it is in, 0 for the others")
         for row in rows {
@@ -84,6 +88,11 @@ public struct MetricsExposition: Sendable {
         for (name, help, field) in seconds {
             text.family(name, "counter", help)
             for row in rows { if let totals = row.totals { text.sample(name, row.label, totals[keyPath: field]) } }
+        }
+        text.family("medic_unit_probe_status", "gauge", "A probed unit's active probe as a state set: passing, failing, pending (too few results yet) or paused (the unit does not serve)")
+        for row in rows {
+            guard let probe = row.probe else { continue }
+            for (status, label) in Self.probeLabels { text.sample("medic_unit_probe_status", row.label, label, status == probe.status ? 1 : 0) }
         }
         text.family("medic_unit_restarts_total", "counter", "Automatic restarts of the unit by systemd (NRestarts; starts over when systemd resets it)")
         for row in rows { if let restarts = row.restarts { text.sample("medic_unit_restarts_total", row.label, Double(restarts)) } }

@@ -156,6 +156,13 @@ struct ProbeTests {
         try (try String(contentsOfFile: service.config, encoding: .utf8) + "\n    probe-failure-is: failed\n").write(toFile: service.config, atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(in: sandbox, config: service.config, stateDirectory: service.state, arguments: ["--playbooks", service.playbooks])
         #expect(await daemon.awaitLog("\(service.unit): probe passing") != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        // status and explain read the running daemon's probe state (written on its heartbeat).
+        let options = ["--bus-address", sandbox.busAddress, "--config", service.config, "--state-dir", service.state, service.unit]
+        #expect(waitUntil(10) { ((try? MedicBinary.run(["status"] + options, in: sandbox))?.standardOutput ?? "").contains("running; probe passing") })
+        let json = try MedicBinary.run(["status", "--json"] + options, in: sandbox).standardOutput
+        #expect(json.contains("\"lastResult\" : \"status 200\"") && json.contains("\"status\" : \"passing\""), "\(json)")
+        let explain = try MedicBinary.run(["explain"] + options, in: sandbox)
+        #expect(explain.standardOutput.contains("probe: passing (http GET http://127.0.0.1:\(service.port)/healthz: status 200)"), "\(explain.standardOutput)\(explain.standardError)")
         _ = FileManager.default.createFile(atPath: service.breakFlag, contents: nil)
         let failed = await daemon.awaitLog("\(service.unit): healthy -> failed", "probe http GET")
         #expect(failed?.contains("status 503") == true, "\(daemon.log.all.joined(separator: "\n"))")

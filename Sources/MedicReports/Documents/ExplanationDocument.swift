@@ -13,6 +13,8 @@ public struct ExplanationDocument: Encodable, Sendable {
     public var playbooks: [Candidate]
     public var systemd: [String]
     public var decision: String
+    /// The unit's active probe, when it has one and the daemon runs it.
+    public var probe: UnitReport.ProbeReport?
     /// The running daemon's own decision about the unit; nil when it is not running.
     public var medicRun: MedicRun?
 
@@ -58,6 +60,7 @@ public struct ExplanationDocument: Encodable, Sendable {
         }
         systemd = inquiry.own.explanation
         decision = e.verdict
+        probe = inquiry.probe.map(UnitReport.ProbeReport.init)
         medicRun = inquiry.live.map { MedicRun(pid: $0.pid, decision: $0.decision(about: e.unit), limits: $0.decisions.limits) }
     }
 }

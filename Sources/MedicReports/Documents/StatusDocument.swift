@@ -51,6 +51,8 @@ public struct UnitReport: Encodable, Sendable {
     public var cause: String
     public var reason: String
     public var description: String
+    /// What the unit's active probes say, when it has any and the daemon runs them.
+    public var probe: ProbeReport?
     /// When the unit last changed state, as systemd says (RFC 3339; nil when systemd has none).
     public var stateChangedAt: String?
     /// The same moment in seconds since the epoch, for the dashboard (not in the JSON).
@@ -59,7 +61,20 @@ public struct UnitReport: Encodable, Sendable {
     public var slo: Budget?
 
     enum CodingKeys: String, CodingKey {
-        case unit, health, activeState, subState, loadState, result, exitStatus, signal, restarts, cause, reason, description, stateChangedAt, slo
+        case unit, health, activeState, subState, loadState, result, exitStatus, signal, restarts, cause, reason, description, stateChangedAt, slo, probe
+    }
+
+    /// A unit's probe in `medic status --json`: its status, which probe, and its last result.
+    public struct ProbeReport: Encodable, Sendable {
+        public var status: String
+        public var probe: String
+        public var lastResult: String?
+
+        public init(_ state: ProbeState) {
+            status = state.status.rawValue
+            probe = state.label
+            lastResult = state.detail
+        }
     }
 
     /// The SLO columns of `medic status`.
@@ -91,6 +106,7 @@ public struct UnitReport: Encodable, Sendable {
         cause = unit.verdict.cause.rawValue
         reason = unit.verdict.reason
         description = s.description
+        probe = s.probe.map(ProbeReport.init)
         if let micros = s.stateChangeMicros, micros > 0 {
             stateChangedAt = Timestamp.rfc3339(micros: micros)
             stateChangedSeconds = Double(micros) / 1_000_000

@@ -14,6 +14,8 @@ public struct UnitInquiry: Sendable {
     /// The running daemon's live state; nil when none is running with this state directory.
     public var live: DaemonState?
     public var policy: LearningPolicy
+    /// What the unit's active probes say (from the running daemon), when it has any.
+    public var probe: ProbeState?
 
     /// Why an inquiry could not be made.
     public enum Failure: Error, Sendable {
@@ -58,7 +60,8 @@ public struct UnitInquiry: Sendable {
             let rootCorrecting = try await !(store?.corrections(unit: root, openOnly: true).isEmpty ?? true)
             situation.waitForDependency = DependencyRoot.reasonToWait(dependent: health.name, root: root, rootHealth: rootHealth, rootCorrecting: rootCorrecting, planner: planner)
         }
-        return UnitInquiry(explanation: CorrectionExplanation(planner: planner, situation: situation), report: report, own: own, live: live, policy: configuration.learning)
+        return UnitInquiry(explanation: CorrectionExplanation(planner: planner, situation: situation), report: report, own: own, live: live, policy: configuration.learning,
+                           probe: health.snapshot.probe)
     }
 
     /// The explanation as `medic explain` prints it, ending with the running daemon's decision.
@@ -70,6 +73,7 @@ public struct UnitInquiry: Sendable {
             "protected: \(e.isProtected ? "yes: Medic never acts on it" : "no")",
             "SLO: " + (report.map(TriggerDescription.budget) ?? "no history yet (medic run keeps it)"),
         ]
+        if let probe { lines.append("probe: \(probe.summary)") }
         if e.candidates.isEmpty {
             lines.append("playbooks: none matches this unit in its current state")
         } else {
