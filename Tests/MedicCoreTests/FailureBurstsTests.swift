@@ -24,6 +24,21 @@ struct FailureBurstsTests {
         }
     }
 
+    @Test("probes that lose a shared backend see it up to an interval apart: their failures settle over that window and are held together")
+    func probeFailuresSettleOverTheirSpread() {
+        var bursts = FailureBursts(limits: limits)
+        // Probed every 10 s with a 2 s timeout: the three cross their thresholds 4 and 9 s apart.
+        _ = bursts.observe("web-1.service", failingSince: 100, settle: 12)
+        #expect(bursts.verdict(for: "web-1.service", watched: 10, now: 103).0 == .settling(until: 112), "not decided on after the plain 2 s")
+        _ = bursts.observe("web-2.service", failingSince: 104, settle: 12)
+        _ = bursts.observe("web-3.service", failingSince: 109, settle: 12)
+        guard case .held = bursts.verdict(for: "web-1.service", watched: 10, now: 112).0 else { Issue.record("expected the three to be held"); return }
+        // The same failures seen by systemd at those moments are three independent ones.
+        var plain = FailureBursts(limits: limits)
+        for (name, since) in [("a.service", 100.0), ("b.service", 104), ("c.service", 109)] { _ = plain.observe(name, failingSince: since) }
+        #expect(plain.verdict(for: "a.service", watched: 10, now: 112).0 == .free)
+    }
+
     @Test("units failed for days before Medic started are not a burst, and a later independent failure is free")
     func standingFailuresAreNotABurst() {
         var bursts = FailureBursts(limits: limits)

@@ -35,7 +35,7 @@ struct ProbeTrackerTests {
         #expect(tracker.status == .pending, "a pass in between starts the count again")
         tracker.record(fail(55, "timeout after 2s"))
         #expect(tracker.status == .failing)
-        #expect(tracker.state == ProbeState(status: .failing, label: "http GET http://127.0.0.1:8080/healthz", detail: "timeout after 2s", failureIs: .degraded))
+        #expect(tracker.state == ProbeState(status: .failing, label: "http GET http://127.0.0.1:8080/healthz", detail: "timeout after 2s", failureIs: .degraded, spread: 12))
         #expect(tracker.state.reason == "probe http GET http://127.0.0.1:8080/healthz failing: timeout after 2s")
         tracker.record(pass(65))
         #expect(tracker.status == .failing, "one pass of the two needed")

@@ -8,10 +8,16 @@
 /// began within that time of it are its burst. Units of a held burst stay held until they recover or
 /// the hold ends: when fewer of them than `massFailureCount` (or than were held, for a hold the share
 /// rule started) are still failing, the shared cause is gone and the rest are corrected.
+///
+/// A failure found by an active probe is seen only when the unit's probe next runs: the probes of
+/// units that lost a shared backend at the same moment cross their thresholds up to an interval
+/// (plus a timeout) apart, so such a failure settles, and joins a burst, over that longer window.
 public struct FailureBursts: Sendable, Equatable {
     public var limits: CorrectionLimits
     /// When each failing unit's failure began (seconds since the epoch).
     public private(set) var failingSince: [String: Double] = [:]
+    /// A failing unit's own settle window when longer than `massFailureSettle` (a probe's).
+    public private(set) var settleOf: [String: Double] = [:]
     /// The hold in force, if any.
     public private(set) var hold: Hold?
 
@@ -43,11 +49,17 @@ public struct FailureBursts: Sendable, Equatable {
     }
 
     /// A watched, unprotected unit's state: failing since `since`, or not failing (nil).
-    public mutating func observe(_ name: String, failingSince since: Double?) -> Change? {
+    /// `settle`: how far apart failures of a shared cause can be seen for this unit, when more than
+    /// `massFailureSettle` (a probe's interval plus its timeout).
+    public mutating func observe(_ name: String, failingSince since: Double?, settle: Double? = nil) -> Change? {
         if let since {
-            if failingSince[name] == nil { failingSince[name] = since }
+            if failingSince[name] == nil {
+                failingSince[name] = since
+                settleOf[name] = settle
+            }
             return nil
         }
+        settleOf[name] = nil
         guard failingSince.removeValue(forKey: name) != nil else { return nil }
         return endIfOver()
     }
@@ -57,9 +69,9 @@ public struct FailureBursts: Sendable, Equatable {
     public mutating func verdict(for name: String, watched: Int, now: Double) -> (Verdict, Change?) {
         guard let since = failingSince[name] else { return (.free, nil) }
         if let hold, hold.units.contains(name) { return (.held(reason: hold.reason), nil) }
-        let settle = limits.massFailureSettle
+        let settle = max(limits.massFailureSettle, settleOf[name] ?? 0)
         if now < since + settle { return (.settling(until: since + settle), nil) }
-        let burst = Set(failingSince.filter { abs($0.value - since) <= settle }.keys)
+        let burst = Set(failingSince.filter { abs($0.value - since) <= max(settle, settleOf[$0.key] ?? 0) }.keys)
         guard limits.isMassFailure(burst.count, of: watched) else { return (.free, nil) }
         if var existing = hold {
             existing.units.formUnion(burst)

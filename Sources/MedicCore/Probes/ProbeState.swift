@@ -10,8 +10,12 @@ public struct ProbeState: Sendable, Equatable, Codable {
     public var failureIs: Health
     /// The run of the unit (its start key) the results are about; results of another run say nothing.
     public var startKey: String?
+    /// Seconds between this probe's runs plus its timeout: how far apart probes see a failure that
+    /// began at one moment for several units.
+    public var spread: Double?
 
-    public init(status: ProbeTracker.Status, label: String, detail: String? = nil, failureIs: Health = .degraded, startKey: String? = nil) {
+    public init(status: ProbeTracker.Status, label: String, detail: String? = nil, failureIs: Health = .degraded, startKey: String? = nil, spread: Double? = nil) {
+        self.spread = spread
         self.status = status
         self.label = label
         self.detail = detail

@@ -205,8 +205,10 @@ public actor CorrectionService {
             // A unit that failed because a unit it requires failed shares that unit's failure: it is not
             // a second one (the root is counted).
             let failing = (unit.verdict.health == .failed || unit.verdict.cause == .probe) && unit.verdict.cause != .dependency
-            let since = failing ? (unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now()) : nil
-            if let change = bursts.observe(unit.name, failingSince: since) { report(change) }
+            // A probe's failure begins when the probe says so, not when the unit last changed state.
+            let probed = unit.verdict.cause == .probe
+            let since = failing ? (probed ? clock.now() : unit.snapshot.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now()) : nil
+            if let change = bursts.observe(unit.name, failingSince: since, settle: probed ? unit.snapshot.probe?.spread : nil) { report(change) }
         }
         if unit.verdict.health != .failed && unit.verdict.health != .degraded {
             heldReason[unit.name] = nil

@@ -89,7 +89,8 @@ public struct BoardPage: Sendable {
         html += "<td>\(HealthStyle.badge(unit.health))</td>"
         html += "<td><a href=\"\(HTMLText.escape(linkUnit(unit.unit)))\">\(name)</a>"
         if !unit.description.isEmpty { html += "<div class=\"muted\">\(HTMLText.escape(unit.description))</div>" }
-        html += "</td><td class=\"reason\">\(HTMLText.escape(unit.reason))</td>"
+        let probe = unit.probe.flatMap { unit.cause == "probe" ? nil : "; probe \($0.status)" } ?? ""
+        html += "</td><td class=\"reason\">\(HTMLText.escape(unit.reason + probe))</td>"
         html += "<td>" + Self.since(unit) + "</td>"
         html += "<td class=\"budget-left\">\(unit.slo.map { NumberText.fixed($0.remainingPercent, digits: 0) + "%" } ?? "-")</td>"
         html += "<td class=\"alert-level\">\(unit.slo.map { HTMLText.escape("\($0.alertLevel) (\($0.state))") } ?? "-")</td></tr>"

@@ -31,6 +31,9 @@ public struct UnitPage: Sendable {
         html += "<\(h)>\(HealthStyle.badge(unit.health)) \(name)</\(h)>"
         html += "<dl class=\"facts\"><dt>reason</dt><dd class=\"reason\">\(HTMLText.escape(unit.reason))</dd>"
         html += "<dt>since</dt><dd>\(BoardPage.since(unit))</dd>"
+        if let probe = unit.probe {
+            html += "<dt>probe</dt><dd class=\"probe\">\(HTMLText.escape("\(probe.status) (\(probe.probe)\(probe.lastResult.map { ": \($0)" } ?? ""))"))</dd>"
+        }
         html += "<dt>description</dt><dd>\(HTMLText.escape(unit.description))</dd>"
         html += "<dt>systemd</dt><dd>\(HTMLText.escape("\(unit.loadState) \(unit.activeState)/\(unit.subState)\(unit.result.map { ", result \($0)" } ?? "")"))</dd>"
         html += "<dt>restarts</dt><dd>\(unit.restarts.map(String.init) ?? "-")</dd></dl>"
