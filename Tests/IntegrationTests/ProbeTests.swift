@@ -170,4 +170,38 @@ struct ProbeTests {
         #expect(done?.contains("recovered") == true, "\(daemon.log.all.joined(separator: "\n"))")
         #expect(daemon.stop() == 0)
     }
+
+    @Test("three services whose probes fail together (a shared cause) are held, alerted and not restarted")
+    func sharedCauseIsHeld() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        // The playbooks and paths of a one-service setup; medic.yaml is written anew for three.
+        let service = try setUp(sandbox, "probe-unused")
+        let script = sandbox.runtimeDirectory + "/web.py"
+        var units: [(name: String, port: Int)] = []
+        for _ in 0..<3 {
+            let unit = uniqueUnit("probe-mass")
+            let port = try freePort()
+            try sandbox.install(units: [unit: "[Service]\nExecStart=/usr/bin/python3 \(script) \(port) \(sandbox.runtimeDirectory)/\(unit).break\n"])
+            _ = try sandbox.systemctl("start", unit)
+            #expect(ProbeServers.waitForPort(port))
+            units.append((unit, port))
+        }
+        try ("watch: [\(units.map(\.name).joined(separator: ", "))]\nprobes:\n" + units.map {
+            "  - {unit: \($0.name), http: \"http://127.0.0.1:\($0.port)/\", interval: 1s, timeout: 1s, failure-threshold: 2}\n"
+        }.joined()).write(toFile: service.config, atomically: true, encoding: .utf8)
+        let monitor = try BusJobMonitor(sandbox)
+        defer { monitor.stop() }
+        let daemon = try DaemonProcess(in: sandbox, config: service.config, stateDirectory: service.state, arguments: ["--playbooks", service.playbooks])
+        for unit in units { #expect(await daemon.awaitLog("\(unit.name): probe passing") != nil, "\(daemon.log.all.joined(separator: "\n"))") }
+        let pids = try units.map { try sandbox.mainPID(of: $0.name) }
+        for pid in pids { kill(pid, SIGSTOP) }
+        let hold = await daemon.awaitLog("mass-failure hold:", "3 of 3 watched units began failing together", timeout: 30)
+        #expect(hold != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        try await Task.sleep(for: .seconds(3))
+        #expect(daemon.stop() == 0)
+        for pid in pids { kill(pid, SIGCONT) }
+        for unit in units { #expect(monitor.calls(on: unit.name).isEmpty, "held, never restarted: \(monitor.calls(on: unit.name))") }
+        #expect(zip(units, pids).allSatisfy { (try? sandbox.mainPID(of: $0.0.name)) == $0.1 })
+    }
 }
