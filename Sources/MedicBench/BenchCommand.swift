@@ -64,6 +64,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .customLong("detection-only"), help: "Measure only detection latency (Medic, busctl monitor, a 1 s poller) at each unit count.")
     var detectionOnly = false
 
+    @Flag(name: .customLong("probe-only"), help: "Measure only what active probes cost: medic run's CPU over running units without and with an HTTP probe of each every 10 s.")
+    var probeOnly = false
+
+    @Option(name: .customLong("probe-units"), help: "Units probed in the probe cost run.")
+    var probeUnits = 1000
+
     @Flag(name: .customLong("flap-only"), help: "Measure only CPU per event (flapping units), with the raw sd-bus reader beside Medic.")
     var flapOnly = false
 
@@ -86,6 +92,7 @@ struct BenchCommand: AsyncParsableCommand {
         var sloQuery: SLOQueryBench.Result?
         var correction: CorrectionBench.Result?
         var soak: SoakBench.Result?
+        var probes: ProbeBench.Result?
     }
 
     struct StartupFigures: Encodable {
@@ -176,6 +183,13 @@ struct BenchCommand: AsyncParsableCommand {
             try write(report)
             return
         }
+        if probeOnly {
+            report.probes = try await probeCost(binary: binary, sandbox: sandbox, units: units)
+            say("")
+            for line in Self.table(report) { say(line) }
+            try write(report)
+            return
+        }
         for count in flapOnly ? [] : counts {
             let names = (0..<count).map { "lat\(count)-\($0).service" }
             let created = Date()
@@ -242,6 +256,8 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
 
+        report.probes = try await probeCost(binary: binary, sandbox: sandbox, units: units)
+
         let correction = try await CorrectionBench(sandbox: sandbox, bus: bus, binary: binary, kills: 10).run()
         report.correction = correction
         say("correction: trigger -> job \(correction.triggerToJob.text); failure -> active \(correction.failureToActive.text); failure -> verified (incl. 1 s healthy-for) \(correction.failureToVerified.text)")
@@ -253,6 +269,13 @@ struct BenchCommand: AsyncParsableCommand {
         say("")
         for line in Self.table(report) { say(line) }
         try write(report)
+    }
+
+    private func probeCost(binary: String, sandbox: SystemdSandbox, units: TransientUnits) async throws -> ProbeBench.Result {
+        let probes = try await ProbeBench(sandbox: sandbox, units: units, binary: binary, count: probeUnits, seconds: 60).run()
+        say(String(format: "probes: %d units, an HTTP probe each every %.0f s (%.0f probes/s, %d passing): medic %.2f%% of one core, %.2f%% watching only, %.2f%% for the probes",
+                   probes.units, probes.intervalSeconds, probes.probesPerSecond, probes.passing, probes.probingCPUPercent, probes.watchingCPUPercent, probes.probeCPUPercent))
+        return probes
     }
 
     private func f1(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "-" }
@@ -313,6 +336,9 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if let slo = r.sloQuery {
             lines.append("| medic slo over 30 days × \(slo.units) units | \(f(slo.medianSeconds, 3)) s (reading every change: \(f(slo.runsReadingEveryChange.sorted()[1], 3)) s) | ≤ 0.3 s |")
+        }
+        if let probes = r.probes {
+            lines.append("| active probes: \(probes.units) units, HTTP every \(f(probes.intervalSeconds, 0)) s (\(f(probes.probesPerSecond, 0)) probes/s) | \(f(probes.probingCPUPercent, 2)) % of one core (\(f(probes.watchingCPUPercent, 2)) % watching only) | ≤ 5 % |")
         }
         if let soak = r.soak {
             lines.append("| soak, \(f(soak.minutes, 0)) min × \(soak.units) flapping units: RSS (anonymous) growth after minute 5 | \(f(soak.residentGrowthMiB, 2)) (\(f(soak.anonymousGrowthMiB, 2))) MiB | ≤ 2 MB |")
