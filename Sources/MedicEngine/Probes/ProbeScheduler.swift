@@ -33,6 +33,8 @@ public final class ProbeScheduler: Sendable {
         var rulesInUse: [ProbeRule] = []
         var units: [String: Serving] = [:]
         var probes: [String: [Probe]] = [:]
+        /// Units seen since the last look for units the rules select.
+        var fresh: Set<String> = []
         var inFlight = 0
     }
 
@@ -56,7 +58,7 @@ public final class ProbeScheduler: Sendable {
                               since: s.stateChangeMicros.map { Double($0) / 1_000_000 } ?? clock.now())
         let published = state.withLock { state -> (Bool, ProbeState?) in
             guard state.units[unit.name] != serving else { return (false, nil) }
-            state.units[unit.name] = serving
+            if state.units.updateValue(serving, forKey: unit.name) == nil { state.fresh.insert(unit.name) }
             guard state.probes[unit.name] != nil else { return (false, nil) }
             return (true, Self.apply(serving, to: unit.name, in: &state))
         }
@@ -72,6 +74,7 @@ public final class ProbeScheduler: Sendable {
         state.withLock { state in
             state.units[name] = nil
             state.probes[name] = nil
+            state.fresh.remove(name)
         }
         publish(nil, for: name)
     }
@@ -94,8 +97,9 @@ public final class ProbeScheduler: Sendable {
                         finish(unit, index: index, run: run, result: result)
                     }
                 }
-                // Sleeps at most a second, so that a new unit or a freed slot waits no longer.
-                let wait = min(max((next ?? .infinity) - now, 0.01), 1)
+                // Sleeps at most a second, so that a new unit or a freed slot waits no longer, and
+                // at least 50 ms: probes due meanwhile start together, not one look at all each.
+                let wait = min(max((next ?? .infinity) - now, 0.05), 1)
                 try? await Task.sleep(for: .seconds(wait))
             }
         }
@@ -129,7 +133,10 @@ public final class ProbeScheduler: Sendable {
     private func newUnits() {
         let published = state.withLock { state -> [(String, ProbeState?)] in
             var published: [(String, ProbeState?)] = []
-            for (name, serving) in state.units where state.probes[name] == nil {
+            let fresh = state.fresh
+            state.fresh = []
+            for name in fresh where state.probes[name] == nil {
+                guard let serving = state.units[name] else { continue }
                 let specs = ProbeRule.specs(of: name, in: state.rulesInUse)
                 guard !specs.isEmpty else { continue }
                 state.probes[name] = specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) }
