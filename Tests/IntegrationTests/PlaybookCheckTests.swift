@@ -13,7 +13,7 @@ struct PlaybookCheckTests {
         #expect(result.status == 0, "\(result.standardOutput)")
         #expect(result.standardOutput.split(separator: "\n") == [
             "\(Self.repository)/Playbooks/back-off-flapping.yaml: warning: steps[0]: 'stop' unloads a transient unit (systemd-run), so a later 'start' fails with NoSuchUnit; Medic passes this playbook over for transient units (use 'restart' to stop and start in one step)",
-            "6 files, 6 valid playbooks, 0 problems, 1 warning",
+            "7 files, 7 valid playbooks, 0 problems, 1 warning",
         ])
     }
 

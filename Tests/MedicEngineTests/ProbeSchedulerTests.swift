@@ -60,10 +60,15 @@ struct ProbeSchedulerTests {
         scheduler.observe(serving("web-stopped.service", active: "inactive"))
         scheduler.observe(serving("db.service"))
         let task = Task { await scheduler.run() }
-        // Long enough for every unit's first probe (jittered within the interval) and a few more.
-        try await Task.sleep(for: .seconds(6))
+        // Until every unit had its first probe (jittered within the interval) and web-7 its third:
+        // waited for, not timed (other tests may hold the few threads for a while).
+        let done = await eventually(120) {
+            scheduler.board.state(of: "web-7.service")?.status == .failing
+                && counter.state.withLock { s in (0..<20).allSatisfy { (s.runs["web-\($0).service"] ?? 0) >= 1 } }
+        }
         task.cancel()
         await task.value
+        #expect(done)
         let state = counter.state.withLock { $0 }
         #expect(state.most <= 4 && state.most >= 2, "at most 4 at once: \(state.most)")
         #expect(state.overlapped.isEmpty, "one probe of a unit at a time")
@@ -82,7 +87,7 @@ struct ProbeSchedulerTests {
         scheduler.observe(serving("app.service"))
         let task = Task { await scheduler.run() }
         defer { task.cancel() }
-        #expect(await eventually(5) { scheduler.board.state(of: "app.service")?.status == .failing })
+        #expect(await eventually(60) { scheduler.board.state(of: "app.service")?.status == .failing })
         #expect(scheduler.board.state(of: "app.service")?.startKey == "run-1")
         scheduler.observe(serving("app.service", active: "inactive"))
         #expect(scheduler.board.state(of: "app.service")?.status == .paused, "paused as soon as it stops, not at the next probe")
@@ -91,6 +96,28 @@ struct ProbeSchedulerTests {
         #expect(scheduler.board.state(of: "app.service")?.startKey == "run-2")
         scheduler.forget("app.service")
         #expect(scheduler.board.state(of: "app.service") == nil)
+    }
+
+    @Test("a reload that adds, changes or removes probes takes effect for units already seen")
+    func reload() async throws {
+        let rules = Mutex<[ProbeRule]>([])
+        let failing = ProbeRule(units: [try UnitPattern("app.service")], spec: ProbeSpec(kind: .tcp(host: "127.0.0.1", port: 1), interval: 1, timeout: 1, failureThreshold: 1))
+        let scheduler = ProbeScheduler(rules: { rules.withLock { $0 } }, runner: { spec, _ in
+            ProbeResult(passed: spec.kind == .tcp(host: "127.0.0.1", port: 2), detail: "checked", time: Date().timeIntervalSince1970)
+        })
+        scheduler.observe(serving("app.service"))
+        let task = Task { await scheduler.run() }
+        defer { task.cancel() }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(scheduler.board.state(of: "app.service") == nil, "no rule, no probe")
+        rules.withLock { $0 = [failing] }
+        #expect(await eventually(60) { scheduler.board.state(of: "app.service")?.status == .failing })
+        var passing = failing
+        passing.spec.kind = .tcp(host: "127.0.0.1", port: 2)
+        rules.withLock { $0 = [passing] }
+        #expect(await eventually(60) { scheduler.board.state(of: "app.service")?.status == .passing }, "the changed probe starts afresh")
+        rules.withLock { $0 = [] }
+        #expect(await eventually(60) { scheduler.board.state(of: "app.service") == nil }, "a removed probe leaves the board")
     }
 
     func eventually(_ seconds: Double, _ condition: () -> Bool) async -> Bool {

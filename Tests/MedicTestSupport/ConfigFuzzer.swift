@@ -27,6 +27,11 @@ public struct ConfigFuzzer {
         store: {retention: 40d}
         corrections: {protect: ["ssh.service"], max-concurrent: 2, max-per-minute: 5, mass-failure-count: 3, mass-failure-percent: 40, mass-failure-settle: 2s}
         learning: {enabled: true, credibility-percent: 90, floor-percent: 20, min-attempts: 3, exploration: 1}
+        probes:
+          - {unit: "web-*.service", http: {url: "http://127.0.0.1:8080/healthz", expect-status: [200-299, 301], body-contains: ok, headers: {X-A: b}}, interval: 10s, timeout: 2s, failure-threshold: 3}
+          - {unit: db.service, tcp: "127.0.0.1:5432", probe-failure-is: failed, start-grace: 30s}
+          - {unit: [db.service], exec: {argv: [/bin/true, -q], user: nobody}, success-threshold: 2}
+          - {unit: db.service, unix: /run/db.sock}
         """
 
     public static let fullPlaybook = """

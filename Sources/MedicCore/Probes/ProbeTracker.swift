@@ -53,6 +53,7 @@ public struct ProbeTracker: Sendable, Equatable {
             self.run = nil
             failuresInARow = 0
             passesInARow = 0
+            lastResult = nil  // a result speaks of its run only
             return
         }
         if servingSince != nil, run == self.run { return }
@@ -71,7 +72,7 @@ public struct ProbeTracker: Sendable, Equatable {
     public func nextProbe() -> Double? {
         guard let servingSince else { return nil }
         let first = servingSince + spec.startGrace
-        guard let lastResult, lastResult.time >= first else { return first }
+        guard let lastResult else { return first }
         return lastResult.time + spec.interval
     }
 

@@ -74,10 +74,16 @@ enum CommandStep {
         child.signalGroup(SIGCONT)
         let deadline = ContinuousClock.now + .seconds(grace)
         while ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+            await pause()
             if !child.groupHasLiveMembers() { return }
         }
         child.signalGroup(SIGKILL)
-        for _ in 0..<50 where child.groupHasLiveMembers() { try? await Task.sleep(for: .milliseconds(20)) }
+        for _ in 0..<50 where child.groupHasLiveMembers() { await pause() }
+    }
+
+    /// 20 ms, also in a cancelled task (a shutdown): a cancelled sleep returns at once, and the
+    /// loops above would spin through their grace period.
+    private static func pause() async {
+        do { try await Task.sleep(for: .milliseconds(20)) } catch { usleep(20_000) }
     }
 }
