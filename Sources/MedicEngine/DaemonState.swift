@@ -58,17 +58,15 @@ public struct DaemonState: Codable, Sendable, Equatable {
     /// the probe makes it.
     public func adding(_ unit: UnitHealth, now: Double) -> UnitHealth {
         guard isLive(now: now) else { return unit }
+        var known = unit
         if let probe = probes?[unit.name], probe.startKey == nil || probe.startKey == unit.snapshot.startKey {
-            var known = unit
             known.snapshot.probe = probe
             if probe.status == .failing, unit.snapshot.activeState == "active", unit.verdict.health == .healthy {
                 known.verdict = HealthVerdict(probe.failureIs, probe.reason, cause: .probe)
             }
-            return known
         }
         guard unit.snapshot.activeState == "inactive", !unit.snapshot.hasJob,
-              let note = decisions.dependencyFailures?[unit.name] else { return unit }
-        var known = unit
+              let note = decisions.dependencyFailures?[unit.name] else { return known }
         let failure = DependencyFailure(unit: note.root, reason: note.reason, at: note.since)
         known.snapshot.dependencyFailure = failure
         known.verdict = HealthVerdict(.failed, "failed: \(failure.description)", cause: .dependency)
@@ -118,6 +116,12 @@ public struct CorrectionDecisions: Codable, Sendable, Equatable {
         public var root: String?
         public var reason: String?
         public var since: Double
+
+        public init(root: String?, reason: String?, since: Double) {
+            self.root = root
+            self.reason = reason
+            self.since = since
+        }
     }
     public var limits: Limits
 
