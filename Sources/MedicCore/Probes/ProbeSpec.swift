@@ -13,6 +13,12 @@ public struct ProbeSpec: Sendable, Equatable {
         /// A program (an argument list, never a shell) that exits 0, run as `user` when set.
         case exec(argv: [String], user: String?)
 
+        /// Whether it runs a program (bounded apart from network probes: a process each).
+        public var isExec: Bool {
+            if case .exec = self { return true }
+            return false
+        }
+
         /// How a result names the probe: "http GET http://127.0.0.1:8080/healthz".
         public var label: String {
             switch self {

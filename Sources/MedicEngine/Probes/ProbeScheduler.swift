@@ -3,12 +3,14 @@ import Synchronization
 
 /// Runs the configured probes of the watched units, off the event path: `observe` only notes
 /// whether a unit serves (cheap, under a lock), and `run` starts the probes that are due, at most
-/// `parallelism` at a time and never two of one probe at once, each first one of a run jittered so
+/// `parallelism` network probes and `execParallelism` programs at a time and never two of one probe at once, each first one of a run jittered so
 /// that units started together are not probed together. Results go through `ProbeTracker` and what
 /// they make of a unit goes to the `ProbeBoard`.
 public final class ProbeScheduler: Sendable {
     /// Probes under way at once, at most.
     public let parallelism: Int
+    /// Exec probes (processes) under way at once, at most.
+    public let execParallelism: Int
     public let board: ProbeBoard
     private let rules: @Sendable () -> [ProbeRule]
     private let clock: WallClock
@@ -36,15 +38,17 @@ public final class ProbeScheduler: Sendable {
         /// Units seen since the last look for units the rules select.
         var fresh: Set<String> = []
         var inFlight = 0
+        var execsInFlight = 0
     }
 
     private let state = Mutex(State())
 
-    public init(board: ProbeBoard = ProbeBoard(), parallelism: Int = 32, clock: WallClock = .system, rules: @escaping @Sendable () -> [ProbeRule],
+    public init(board: ProbeBoard = ProbeBoard(), parallelism: Int = 256, execParallelism: Int = 16, clock: WallClock = .system, rules: @escaping @Sendable () -> [ProbeRule],
                 runner: (@Sendable (ProbeSpec, String) async -> ProbeResult)? = nil, onChange: @escaping @Sendable (String, ProbeState?) -> Void = { _, _ in }) {
         self.board = board
         self.onChange = onChange
         self.parallelism = parallelism
+        self.execParallelism = execParallelism
         self.clock = clock
         self.rules = rules
         self.runner = runner ?? { spec, unit in await ProbeRunner.run(spec, unit: unit, now: { clock.now() }) }
@@ -94,7 +98,7 @@ public final class ProbeScheduler: Sendable {
                 for (unit, index, spec, run) in due {
                     group.addTask { [self] in
                         let result = await runner(spec, unit)
-                        finish(unit, index: index, run: run, result: result)
+                        finish(unit, index: index, spec: spec, run: run, result: result)
                     }
                 }
                 // Sleeps at most a second, so that a new unit or a freed slot waits no longer, and
@@ -170,9 +174,10 @@ public final class ProbeScheduler: Sendable {
                     // The first probe of a run (no result in a row yet) is jittered.
                     let first = probe.tracker.passesInARow + probe.tracker.failuresInARow == 0
                     guard let at = probe.tracker.nextProbe().map({ $0 + (first ? probe.jitter : 0) }) else { continue }
-                    if at <= now, state.inFlight < parallelism {
+                    let exec = probe.tracker.spec.kind.isExec
+                    if at <= now, exec ? state.execsInFlight < execParallelism : state.inFlight < parallelism {
                         state.probes[name]![index].inFlight = true
-                        state.inFlight += 1
+                        if exec { state.execsInFlight += 1 } else { state.inFlight += 1 }
                         due.append((name, index, probe.tracker.spec, probe.tracker.run))
                     } else {
                         next = min(next ?? at, at)
@@ -183,10 +188,11 @@ public final class ProbeScheduler: Sendable {
         }
     }
 
-    private func finish(_ name: String, index: Int, run: String?, result: ProbeResult) {
+    private func finish(_ name: String, index: Int, spec: ProbeSpec, run: String?, result: ProbeResult) {
         let published = state.withLock { state -> ProbeState?? in
-            state.inFlight -= 1
-            guard var probes = state.probes[name], probes.indices.contains(index) else { return nil }
+            if spec.kind.isExec { state.execsInFlight -= 1 } else { state.inFlight -= 1 }
+            // Rebuilt by a reload meanwhile: the probe at this place may be another.
+            guard var probes = state.probes[name], probes.indices.contains(index), probes[index].tracker.spec == spec else { return nil }
             probes[index].inFlight = false
             // A result about another run of the unit (it restarted meanwhile) says nothing of this one.
             if probes[index].tracker.run == run { probes[index].tracker.record(result) }
