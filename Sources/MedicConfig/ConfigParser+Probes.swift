@@ -2,7 +2,7 @@ import Foundation
 import MedicCore
 
 extension ConfigParser {
-    static let probeFields: Set = ["unit", "http", "tcp", "unix", "exec", "interval", "timeout", "failure-threshold", "success-threshold", "probe-failure-is", "start-grace"]
+    static let probeFields: Set = ["name", "unit", "http", "tcp", "unix", "exec", "interval", "timeout", "failure-threshold", "success-threshold", "probe-failure-is", "start-grace"]
     static let probeKinds = ["http", "tcp", "unix", "exec"]
 
     /// `probes:`: a list of active health checks, each naming its units and exactly one kind.
@@ -35,6 +35,7 @@ extension ConfigParser {
             }
         }
         var spec = ProbeSpec(kind: kind ?? .tcp(host: "", port: 0))
+        spec.name = problems.read(fields["name"]) { c throws(ConfigError) in try c.identifier() }
         if let v = problems.read(fields["interval"], { c throws(ConfigError) in try c.duration() }) { spec.interval = v }
         if let v = problems.read(fields["timeout"], { c throws(ConfigError) in try c.duration() }) { spec.timeout = v }
         if let v = problems.read(fields["failure-threshold"], { c throws(ConfigError) in try c.integer(atLeast: 1) }) { spec.failureThreshold = v }

@@ -78,7 +78,7 @@ public enum PlaybookParser {
 
     private static func parseMatch(_ cursor: YAMLCursor, _ problems: ProblemCollector) -> PlaybookMatch {
         var match = PlaybookMatch()
-        guard let f = cursor.mapping(allowed: ["units", "health", "results", "causes", "exit-statuses", "signals", "journal"], problems: problems) else { return match }
+        guard let f = cursor.mapping(allowed: ["units", "health", "results", "causes", "exit-statuses", "signals", "journal", "probes"], problems: problems) else { return match }
         if let c = f["units"] {
             for item in c.list() {
                 if let pattern = problems.attempt({ () throws(ConfigError) in try item.reachablePattern() }) { match.units.append(pattern) }
@@ -110,6 +110,11 @@ public enum PlaybookParser {
         if let c = f["signals"] {
             for item in c.list() {
                 if let signal = problems.attempt({ () throws(ConfigError) in try item.signal() }) { match.signals.append(signal) }
+            }
+        }
+        if let c = f["probes"] {
+            for item in c.list() {
+                if let name = problems.attempt({ () throws(ConfigError) in try item.identifier() }) { match.probes.append(name) }
             }
         }
         if let c = f["journal"], let text = problems.attempt({ () throws(ConfigError) in try c.string() }) {

@@ -20,6 +20,15 @@ struct PlaybookParserTests {
                 == ["p.yaml:3:22: match.causes[1]: expected one of \(known), got 'flapy'"])
     }
 
+    @Test("match.probes names the probes a playbook is for")
+    func probes() throws {
+        let outcome = PlaybookParser.parse("name: db\nmatch:\n  causes: probe\n  probes: [db-port, db.query]\nsteps: [restart]\n", file: "p.yaml")
+        #expect(outcome.problems.isEmpty)
+        #expect(try #require(outcome.playbook).match.probes == ["db-port", "db.query"])
+        #expect(problems("name: db\nmatch:\n  probes: ['db port']\nsteps: [restart]\n")
+                == ["p.yaml:3:12: match.probes[0]: expected a name of letters, digits, '-', '_' and '.', at most 100 characters"])
+    }
+
     @Test("a complete playbook is read field by field")
     func complete() throws {
         let outcome = PlaybookParser.parse("""

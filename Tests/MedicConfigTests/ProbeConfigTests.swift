@@ -11,6 +11,7 @@ struct ProbeConfigTests {
               probe-failing-is-bad: no
             probes:
               - unit: web.service
+                name: healthz
                 http: {url: "http://127.0.0.1:8080/healthz", expect-status: [200-299, 301], body-contains: ok, headers: {X-Check: medic}, insecure: yes}
                 interval: 15s
                 timeout: 3s
@@ -33,6 +34,7 @@ struct ProbeConfigTests {
         #expect(config.probes.count == 6)
         let web = config.probes[0].spec
         #expect(web.kind == .http(url: "http://127.0.0.1:8080/healthz", expectStatus: [200...299, 301...301], bodyContains: "ok", headers: ["X-Check": "medic"], insecure: true))
+        #expect(web.name == "healthz" && config.probes[1].spec.name == nil)
         #expect(web.interval == 15 && web.timeout == 3 && web.failureThreshold == 2 && web.successThreshold == 2 && web.failureIs == .failed && web.startGrace == 20)
         #expect(config.probes[1].spec == ProbeSpec(kind: .tcp(host: "127.0.0.1", port: 5432)), "defaults: every 10s, 2s timeout, 3 failures, 1 pass, degraded")
         #expect(ProbeRule.specs(of: "cache-eu.service", in: config.probes).map(\.kind) == [.tcp(host: "127.0.0.1", port: 5432)])
@@ -60,7 +62,8 @@ struct ProbeConfigTests {
         ("probes:\n  - unit: a.service\n    tcp: 'h:1'\n    probe-failure-is: idle\n", "m.yaml:4:23: probes[0].probe-failure-is: expected degraded or failed"),
         ("probes:\n  - unit: a.service\n    tcp: 'h:1'\n    failure-threshold: 0\n", "m.yaml:4:24: probes[0].failure-threshold: expected a whole number of at least 1, got '0'"),
         ("probes:\n  - unit: 'bad name'\n    tcp: 'h:1'\n", "m.yaml:2:11: probes[0].unit: invalid unit pattern 'bad name': character ' ' cannot appear in a unit name"),
-        ("probes:\n  - unit: a.service\n    tcp: 'h:1'\n    retries: 3\n", "m.yaml:4:5: probes[0].retries: unknown field; expected one of exec, failure-threshold, http, interval, probe-failure-is, start-grace, success-threshold, tcp, timeout, unit, unix"),
+        ("probes:\n  - unit: a.service\n    name: 'health check'\n    tcp: 'h:1'\n", "m.yaml:3:11: probes[0].name: expected a name of letters, digits, '-', '_' and '.', at most 100 characters"),
+        ("probes:\n  - unit: a.service\n    tcp: 'h:1'\n    retries: 3\n", "m.yaml:4:5: probes[0].retries: unknown field; expected one of exec, failure-threshold, http, interval, name, probe-failure-is, start-grace, success-threshold, tcp, timeout, unit, unix"),
     ])
     func errors(text: String, message: String) {
         let outcome = ConfigParser.check(text, file: "m.yaml")

@@ -31,6 +31,21 @@ struct ProbeHealthTests {
         #expect(FailureCause(rawValue: "probe") == .probe)
     }
 
+    @Test("a playbook can name the probes it is for; a unit whose failing probe has another name, or none, does not match")
+    func matchByName() {
+        func health(_ name: String?, status: ProbeTracker.Status = .failing) -> UnitHealth {
+            let snapshot = unit("active", "running") { $0.probe = ProbeState(status: status, label: "tcp 127.0.0.1:5432", detail: "connection refused", name: name) }
+            return UnitHealth(snapshot: snapshot, verdict: classifier.classify(snapshot, now: now))
+        }
+        var match = PlaybookMatch(causes: [.probe])
+        match.probes = ["db-port"]
+        #expect(health("db-port").verdict.reason == "probe db-port: tcp 127.0.0.1:5432 failing: connection refused")
+        #expect(match.matches(health("db-port")))
+        #expect(!match.matches(health("web-health")))
+        #expect(!match.matches(health(nil)))
+        #expect(!match.matches(health("db-port", status: .passing)), "a passing probe is no failure")
+    }
+
     @Test("probe-failing time is bad unless configured otherwise; other degraded time stays good")
     func availability() {
         let failing = StateObservation(time: 0, activeState: "active", subState: "running", health: .degraded, cause: .probe)

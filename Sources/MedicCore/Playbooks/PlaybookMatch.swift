@@ -10,6 +10,8 @@ public struct PlaybookMatch: Sendable, Equatable {
     public var signals: [Int32]
     /// Why the unit fails (any of them): flapping, crash-loop, out-of-memory, dependency, ... (`FailureCause`).
     public var causes: [FailureCause]
+    /// Names of probes (medic.yaml's `probes:`): the unit's failing probe must be one of them.
+    public var probes: [String] = []
     /// A regular expression searched in the unit's recent journal lines.
     public var journal: String?
 
@@ -51,6 +53,7 @@ public struct PlaybookMatch: Sendable, Equatable {
         let exited = unit.execMainCode == 1, killed = unit.execMainCode == 2 || unit.execMainCode == 3
         guard exitStatuses.isEmpty || (exited && unit.execMainStatus.map(exitStatuses.contains) == true) else { return false }
         guard signals.isEmpty || (killed && unit.execMainStatus.map(signals.contains) == true) else { return false }
+        guard probes.isEmpty || (current.verdict.cause == .probe && unit.probe?.name.map(probes.contains) == true) else { return false }
         return true
     }
 }

@@ -31,6 +31,8 @@ public struct ProbeSpec: Sendable, Equatable {
     }
 
     public var kind: Kind
+    /// The operator's name for it, which playbooks can match (`match.probes`); nil when unnamed.
+    public var name: String?
     /// Seconds between probes.
     public var interval: Double
     /// Seconds a probe may take before it counts as failed.
@@ -44,9 +46,10 @@ public struct ProbeSpec: Sendable, Equatable {
     /// Seconds after the unit became active before its first probe.
     public var startGrace: Double
 
-    public init(kind: Kind, interval: Double = 10, timeout: Double = 2, failureThreshold: Int = 3, successThreshold: Int = 1,
+    public init(kind: Kind, name: String? = nil, interval: Double = 10, timeout: Double = 2, failureThreshold: Int = 3, successThreshold: Int = 1,
                 failureIs: Health = .degraded, startGrace: Double = 0) {
         self.kind = kind
+        self.name = name
         self.interval = interval
         self.timeout = timeout
         self.failureThreshold = failureThreshold

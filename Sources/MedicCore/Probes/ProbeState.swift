@@ -2,6 +2,8 @@
 /// pending (too few results yet, or paused), or failing with the failing probe's last error.
 public struct ProbeState: Sendable, Equatable, Codable {
     public var status: ProbeTracker.Status
+    /// The probe's name in medic.yaml, when it has one.
+    public var name: String?
     /// The probe that decides the status (the failing one, when one fails): "http GET http://…".
     public var label: String
     /// Its last result's detail: "status 503", "timeout after 2s", "connection refused".
@@ -14,7 +16,8 @@ public struct ProbeState: Sendable, Equatable, Codable {
     /// began at one moment for several units.
     public var spread: Double?
 
-    public init(status: ProbeTracker.Status, label: String, detail: String? = nil, failureIs: Health = .degraded, startKey: String? = nil, spread: Double? = nil) {
+    public init(status: ProbeTracker.Status, label: String, detail: String? = nil, failureIs: Health = .degraded, startKey: String? = nil, spread: Double? = nil, name: String? = nil) {
+        self.name = name
         self.spread = spread
         self.status = status
         self.label = label
@@ -25,13 +28,13 @@ public struct ProbeState: Sendable, Equatable, Codable {
 
     /// The sentence a failing probe gives the unit's verdict.
     public var reason: String {
-        "probe \(label) failing: \(detail ?? "no result")"
+        "probe \(name.map { "\($0): " } ?? "")\(label) failing: \(detail ?? "no result")"
     }
 
     /// One line for `status` and `explain`: "passing (http GET …: status 200)".
     public var summary: String {
         let last = detail.map { ": \($0)" } ?? ""
-        return "\(status.rawValue) (\(label)\(last))"
+        return "\(status.rawValue) (\(name.map { "\($0): " } ?? "")\(label)\(last))"
     }
 
     /// The state of a unit with several probes: the first failing one, else the first pending or

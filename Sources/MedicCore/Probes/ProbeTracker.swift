@@ -65,7 +65,7 @@ public struct ProbeTracker: Sendable, Equatable {
 
     /// What the tracker says of the unit's run now, for its snapshot.
     public var state: ProbeState {
-        ProbeState(status: status, label: spec.kind.label, detail: lastResult?.detail, failureIs: spec.failureIs, startKey: run, spread: spec.interval + spec.timeout)
+        ProbeState(status: status, label: spec.kind.label, detail: lastResult?.detail, failureIs: spec.failureIs, startKey: run, spread: spec.interval + spec.timeout, name: spec.name)
     }
 
     /// When the next probe is due; nil while paused. The first comes once the start grace is over.
