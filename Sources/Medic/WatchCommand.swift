@@ -9,10 +9,12 @@ import SystemdBus
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Stream one line per health transition as it happens."
+        abstract: "Stream one line per health transition as it happens.",
+        discussion: "A unit with active probes also changes as the running medic run's probes say (read from its state directory every 2 s)."
     )
 
     @OptionGroup var manager: ManagerOptions
+    @OptionGroup var state: StateOptions
 
     @Flag(help: "Print one JSON object per line.")
     var json = false
@@ -25,7 +27,14 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         let patterns = try parsePatterns(self.patterns)
         let address = manager.address
-        let watcher = UnitWatcher(address: address, patterns: patterns, logger: Logger(label: "medic.watch"))
+        var watcher = UnitWatcher(address: address, patterns: patterns, logger: Logger(label: "medic.watch"))
+        // What a running medic run's probes say, folded in as the daemon does (no probing here).
+        let board = ProbeBoard()
+        watcher.probes = board
+        let feed = Task { [statePath = DaemonState.path(besideStore: state.storePath)] in
+            await DaemonProbeFeed.follow(statePath: statePath, board: board)
+        }
+        defer { feed.cancel() }
         let json = self.json, colored = color.enabled
         do {
             try await watcher.run { event in WatchCommand.report(event, json: json, address: address, color: colored) }

@@ -194,10 +194,14 @@ struct ProbeTests {
         defer { monitor.stop() }
         let daemon = try DaemonProcess(in: sandbox, config: service.config, stateDirectory: service.state, arguments: ["--playbooks", service.playbooks])
         for unit in units { #expect(await daemon.awaitLog("\(unit.name): probe passing") != nil, "\(daemon.log.all.joined(separator: "\n"))") }
+        // medic watch shows what the daemon's probes say, read from its state directory.
+        let watch = try WatchProcess([units[0].name], in: sandbox, format: ["--json", "--state-dir", service.state])
+        defer { watch.stop() }
         let pids = try units.map { try sandbox.mainPID(of: $0.name) }
         for pid in pids { kill(pid, SIGSTOP) }
         let hold = await daemon.awaitLog("mass-failure hold:", "3 of 3 watched units began failing together", timeout: 30)
         #expect(hold != nil, "\(daemon.log.all.joined(separator: "\n"))")
+        #expect(watch.waitForTransition(unit: units[0].name, to: "degraded", reasonContains: "probe http GET") != nil, "\(watch.output.all)")
         try await Task.sleep(for: .seconds(3))
         #expect(daemon.stop() == 0)
         for pid in pids { kill(pid, SIGCONT) }
