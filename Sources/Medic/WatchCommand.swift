@@ -14,7 +14,8 @@ struct WatchCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var manager: ManagerOptions
-    @OptionGroup var state: StateOptions
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The running medic run's state directory, whose probe states are shown (default as for medic run).", valueName: "dir"))
+    var stateDirectory: String?
 
     @Flag(help: "Print one JSON object per line.")
     var json = false
@@ -31,7 +32,7 @@ struct WatchCommand: AsyncParsableCommand {
         // What a running medic run's probes say, folded in as the daemon does (no probing here).
         let board = ProbeBoard()
         watcher.probes = board
-        let feed = Task { [statePath = DaemonState.path(besideStore: state.storePath)] in
+        let feed = Task { [statePath = DaemonState.path(besideStore: StateOptions.storePath(stateDirectory: stateDirectory))] in
             await DaemonProbeFeed.follow(statePath: statePath, board: board)
         }
         defer { feed.cancel() }
