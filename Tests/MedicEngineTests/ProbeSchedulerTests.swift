@@ -46,11 +46,13 @@ struct ProbeSchedulerTests {
         return UnitHealth(snapshot: snapshot, verdict: HealthVerdict(.healthy, "running"))
     }
 
-    @Test("probes run at most `parallelism` at a time, never two of one unit at once, only for units that serve and match a rule")
+    @Test("probes run at most `parallelism` at a time, never two of one unit at once (though it has two), only for units that serve and match a rule")
     func bounds() async throws {
         let counter = Counter()
         let rule = ProbeRule(units: [try UnitPattern("web-*.service")], spec: ProbeSpec(kind: .tcp(host: "127.0.0.1", port: 1), interval: 1, timeout: 1))
-        let scheduler = ProbeScheduler(parallelism: 4, rules: { [rule] }, runner: { _, unit in
+        // web-1x units have a second probe: still one probe of a unit at a time.
+        let second = ProbeRule(units: [try UnitPattern("web-1*.service")], spec: ProbeSpec(kind: .tcp(host: "127.0.0.1", port: 2), interval: 1, timeout: 1))
+        let scheduler = ProbeScheduler(parallelism: 4, rules: { [rule, second] }, runner: { _, unit in
             counter.begin(unit)
             try? await Task.sleep(for: .milliseconds(300))  // slower than the interval would allow back to back
             counter.end(unit)

@@ -33,7 +33,7 @@ public struct ProbeSpec: Sendable, Equatable {
     public var kind: Kind
     /// The operator's name for it, which playbooks can match (`match.probes`); nil when unnamed.
     public var name: String?
-    /// Seconds between probes.
+    /// Seconds from the start of one probe to the start of the next.
     public var interval: Double
     /// Seconds a probe may take before it counts as failed.
     public var timeout: Double
@@ -64,7 +64,7 @@ public struct ProbeResult: Sendable, Equatable {
     public var passed: Bool
     /// Why it failed, or what it saw: "status 503", "timeout after 2s", "connection refused".
     public var detail: String
-    /// Seconds since the epoch.
+    /// When the probe began, in seconds since the epoch: the next one begins an interval later.
     public var time: Double
 
     public init(passed: Bool, detail: String, time: Double) {

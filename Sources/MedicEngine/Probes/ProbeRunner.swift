@@ -33,6 +33,7 @@ public enum ProbeRunner {
     /// Runs `spec` against `unit` now; `now` gives the result's time.
     public static func run(_ spec: ProbeSpec, unit: String, now: @escaping @Sendable () -> Double) async -> ProbeResult {
         let timeout = spec.timeout
+        let began = now()
         let outcome: Outcome
         if case .exec(let argv, let user) = spec.kind {
             // Bounded by itself: the group gets SIGTERM at the timeout and SIGKILL a moment later.
@@ -41,8 +42,8 @@ public enum ProbeRunner {
             outcome = await bounded(spec.kind, unit: unit, timeout: timeout)
         }
         switch outcome {
-        case .passed(let detail): return ProbeResult(passed: true, detail: TerminalText.escape(detail, keepNewlines: false), time: now())
-        case .failed(let detail): return ProbeResult(passed: false, detail: TerminalText.escape(String(detail.prefix(200)), keepNewlines: false), time: now())
+        case .passed(let detail): return ProbeResult(passed: true, detail: TerminalText.escape(detail, keepNewlines: false), time: began)
+        case .failed(let detail): return ProbeResult(passed: false, detail: TerminalText.escape(String(detail.prefix(200)), keepNewlines: false), time: began)
         }
     }
 

@@ -165,24 +165,35 @@ public final class ProbeScheduler: Sendable {
     }
 
     /// The probes due now (marked in flight, within the free slots), and when the next one is due.
+    /// The longest overdue go first, so that when probes are more than the slots allow (endpoints
+    /// that all time out) every unit still gets its turn, later.
     private func takeDue(at now: Double) -> ([(String, Int, ProbeSpec, String?)], Double?) {
         state.withLock { state in
-            var due: [(String, Int, ProbeSpec, String?)] = []
+            var candidates: [(at: Double, name: String, index: Int)] = []
             var next: Double?
             for (name, probes) in state.probes {
-                for (index, probe) in probes.enumerated() where !probe.inFlight {
+                // One probe of a unit at a time: its probes check one service.
+                if probes.contains(where: \.inFlight) { continue }
+                for (index, probe) in probes.enumerated() {
                     // The first probe of a run (no result in a row yet) is jittered.
                     let first = probe.tracker.passesInARow + probe.tracker.failuresInARow == 0
                     guard let at = probe.tracker.nextProbe().map({ $0 + (first ? probe.jitter : 0) }) else { continue }
-                    let exec = probe.tracker.spec.kind.isExec
-                    if at <= now, exec ? state.execsInFlight < execParallelism : state.inFlight < parallelism {
-                        state.probes[name]![index].inFlight = true
-                        if exec { state.execsInFlight += 1 } else { state.inFlight += 1 }
-                        due.append((name, index, probe.tracker.spec, probe.tracker.run))
-                    } else {
-                        next = min(next ?? at, at)
-                    }
+                    if at <= now { candidates.append((at, name, index)) } else { next = min(next ?? at, at) }
                 }
+            }
+            var due: [(String, Int, ProbeSpec, String?)] = []
+            var started: Set<String> = []
+            for candidate in candidates.sorted(by: { $0.at < $1.at }) where !started.contains(candidate.name) {
+                let probe = state.probes[candidate.name]![candidate.index]
+                let exec = probe.tracker.spec.kind.isExec
+                guard exec ? state.execsInFlight < execParallelism : state.inFlight < parallelism else {
+                    next = now  // waits for a slot
+                    continue
+                }
+                started.insert(candidate.name)
+                state.probes[candidate.name]![candidate.index].inFlight = true
+                if exec { state.execsInFlight += 1 } else { state.inFlight += 1 }
+                due.append((candidate.name, candidate.index, probe.tracker.spec, probe.tracker.run))
             }
             return (due, next)
         }
