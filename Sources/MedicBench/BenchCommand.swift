@@ -275,6 +275,7 @@ struct BenchCommand: AsyncParsableCommand {
         let probes = try await ProbeBench(sandbox: sandbox, units: units, binary: binary, count: probeUnits, seconds: 60).run()
         say(String(format: "probes: %d units, an HTTP probe each every %.0f s (%.0f probes/s, %d passing): medic %.2f%% of one core, %.2f%% watching only, %.2f%% for the probes",
                    probes.units, probes.intervalSeconds, probes.probesPerSecond, probes.passing, probes.probingCPUPercent, probes.watchingCPUPercent, probes.probeCPUPercent))
+        say("probes: every endpoint answering 503 -> the unit's probe failing: \(probes.toFailing.text) of \(probes.units) units (bound: \(probes.failureThreshold) × \(Int(probes.intervalSeconds)) s)")
         return probes
     }
 
@@ -339,6 +340,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         if let probes = r.probes {
             lines.append("| active probes: \(probes.units) units, HTTP every \(f(probes.intervalSeconds, 0)) s (\(f(probes.probesPerSecond, 0)) probes/s) | \(f(probes.probingCPUPercent, 2)) % of one core (\(f(probes.watchingCPUPercent, 2)) % watching only) | ≤ 5 % |")
+            lines.append("| ... every endpoint answering 503 → the unit's probe failing, over \(probes.toFailing.count) of \(probes.units) units | p50 \(f((probes.toFailing.p50 ?? 0) / 1000, 1)) s, max \(f((probes.toFailing.max ?? 0) / 1000, 1)) s | ≤ \(probes.failureThreshold) × \(f(probes.intervalSeconds, 0)) s + 1 s |")
         }
         if let soak = r.soak {
             lines.append("| soak, \(f(soak.minutes, 0)) min × \(soak.units) flapping units: RSS (anonymous) growth after minute 5 | \(f(soak.residentGrowthMiB, 2)) (\(f(soak.anonymousGrowthMiB, 2))) MiB | ≤ 2 MB |")

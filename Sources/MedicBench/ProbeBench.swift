@@ -22,6 +22,10 @@ struct ProbeBench {
         var probesPerSecond: Double
         /// Units whose probe was passing at the end (all of them, when the figure is valid).
         var passing: Int
+        /// Once the server answers 503 to every probe: until each unit's probe is failing (medic
+        /// run's log), beside the bound failure-threshold × interval; `count` units were seen failing.
+        var toFailing: Distribution
+        var failureThreshold: Int
     }
 
     let sandbox: SystemdSandbox
@@ -30,10 +34,13 @@ struct ProbeBench {
     let count: Int
     let seconds: Double
     let interval = 10.0
+    /// The default failure-threshold.
+    let threshold = 3
 
-    /// A server that answers every GET with 200 "ok" and counts the requests in a file once a second.
+    /// A server that answers every GET with 200 "ok" (503 once COUNTFILE.broken exists) and counts
+    /// the requests in a file once a second.
     static let server = """
-        import http.server, sys, threading, time
+        import http.server, os, sys, threading, time
         port, countfile = int(sys.argv[1]), sys.argv[2]
         count = 0
         lock = threading.Lock()
@@ -42,7 +49,7 @@ struct ProbeBench {
             def do_GET(self):
                 global count
                 with lock: count += 1
-                self.send_response(200)
+                self.send_response(503 if os.path.exists(countfile + ".broken") else 200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
@@ -86,7 +93,7 @@ struct ProbeBench {
             probes:
               - {unit: '\(pattern)', http: "http://127.0.0.1:\(port)/", interval: \(Int(interval))s, timeout: 2s}
             """
-        let probing = try MedicDaemon(binary: binary, sandbox: sandbox, name: "probe-on-\(count)", config: config)
+        let probing = try MedicDaemon(binary: binary, sandbox: sandbox, name: "probe-on-\(count)", config: config, logLevel: "info")
         // Every unit's first probe comes within one interval (jittered), then one per interval.
         try await Task.sleep(for: .seconds(interval + 3))
         let before = Self.requests(countFile)
@@ -94,9 +101,26 @@ struct ProbeBench {
         let answered = Self.requests(countFile) - before
         try await Task.sleep(for: .seconds(3))  // a heartbeat writes daemon.json
         let passing = Self.passing(probing.stateDirectory + "/daemon.json")
+        // Every endpoint fails at once: when does each unit's probe say so?
+        let broken = Date()
+        _ = FileManager.default.createFile(atPath: countFile + ".broken", contents: nil)
+        var failingAfter: [String: Double] = [:]
+        let deadline = broken.addingTimeInterval(Double(threshold) * interval + 30)
+        while failingAfter.count < names.count, Date() < deadline {
+            let log = (try? String(contentsOfFile: probing.logPath, encoding: .utf8)) ?? ""
+            let elapsed = Date().timeIntervalSince(broken)
+            for line in log.split(separator: "\n") where line.contains(": probe failing") {
+                guard let name = line.split(separator: " ").first(where: { $0.hasPrefix("probe\(count)-") }).map({ String($0.dropLast()) }),
+                      failingAfter[name] == nil else { continue }
+                failingAfter[name] = elapsed
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         probing.stop()
+        try? FileManager.default.removeItem(atPath: countFile + ".broken")
+        let toFailing = Distribution(millis: failingAfter.values.map { $0 * 1000 })
         return Result(units: count, intervalSeconds: interval, seconds: seconds, watchingCPUPercent: watchingCPU, probingCPUPercent: probingCPU,
-                      probesPerSecond: Double(answered) / seconds, passing: passing)
+                      probesPerSecond: Double(answered) / seconds, passing: passing, toFailing: toFailing, failureThreshold: threshold)
     }
 
     /// The process's CPU over `seconds`, percent of one core.
