@@ -28,6 +28,9 @@ public final class ProbeScheduler: Sendable {
         var tracker: ProbeTracker
         /// Added to the first probe of each run.
         var jitter: Double
+        /// The first probe of the current run comes no sooner: when the run was first seen, plus the
+        /// jitter (a unit that has run for days would otherwise be probed at once with all others).
+        var notBefore = 0.0
         var inFlight = false
     }
 
@@ -64,7 +67,7 @@ public final class ProbeScheduler: Sendable {
             guard state.units[unit.name] != serving else { return (false, nil) }
             if state.units.updateValue(serving, forKey: unit.name) == nil { state.fresh.insert(unit.name) }
             guard state.probes[unit.name] != nil else { return (false, nil) }
-            return (true, Self.apply(serving, to: unit.name, in: &state))
+            return (true, Self.apply(serving, to: unit.name, in: &state, now: clock.now()))
         }
         if published.0 { publish(published.1, for: unit.name) }
     }
@@ -125,7 +128,7 @@ public final class ProbeScheduler: Sendable {
                     continue
                 }
                 state.probes[name] = specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) }
-                published.append((name, Self.apply(serving, to: name, in: &state)))
+                published.append((name, Self.apply(serving, to: name, in: &state, now: clock.now())))
             }
             return published
         }
@@ -144,7 +147,7 @@ public final class ProbeScheduler: Sendable {
                 let specs = ProbeRule.specs(of: name, in: state.rulesInUse)
                 guard !specs.isEmpty else { continue }
                 state.probes[name] = specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) }
-                published.append((name, Self.apply(serving, to: name, in: &state)))
+                published.append((name, Self.apply(serving, to: name, in: &state, now: clock.now())))
             }
             return published
         }
@@ -155,10 +158,13 @@ public final class ProbeScheduler: Sendable {
         Double.random(in: 0..<min(spec.interval, 10))
     }
 
-    private static func apply(_ serving: Serving, to name: String, in state: inout State) -> ProbeState? {
+    private static func apply(_ serving: Serving, to name: String, in state: inout State, now: Double) -> ProbeState? {
         guard var probes = state.probes[name] else { return nil }
         for index in probes.indices {
+            let before = (probes[index].tracker.run, probes[index].tracker.servingSince)
             probes[index].tracker.unit(serves: serving.serves, run: serving.run, since: serving.since)
+            let after = (probes[index].tracker.run, probes[index].tracker.servingSince)
+            if after.1 != nil, before != after { probes[index].notBefore = now + probes[index].jitter }
         }
         state.probes[name] = probes
         return ProbeState.combined(probes.map(\.tracker.state))
@@ -175,9 +181,9 @@ public final class ProbeScheduler: Sendable {
                 // One probe of a unit at a time: its probes check one service.
                 if probes.contains(where: \.inFlight) { continue }
                 for (index, probe) in probes.enumerated() {
-                    // The first probe of a run (no result in a row yet) is jittered.
+                    // The first probe of a run (no result in a row yet) comes after its start grace and jitter.
                     let first = probe.tracker.passesInARow + probe.tracker.failuresInARow == 0
-                    guard let at = probe.tracker.nextProbe().map({ $0 + (first ? probe.jitter : 0) }) else { continue }
+                    guard let at = probe.tracker.nextProbe().map({ first ? max($0, probe.notBefore) : $0 }) else { continue }
                     if at <= now { candidates.append((at, name, index)) } else { next = min(next ?? at, at) }
                 }
             }
