@@ -99,8 +99,8 @@ struct ProbeBench {
         let before = Self.requests(countFile)
         let probingCPU = try cpuPercent(probing.child.pid)
         let answered = Self.requests(countFile) - before
-        try await Task.sleep(for: .seconds(3))  // a heartbeat writes daemon.json
-        let passing = Self.passing(probing.stateDirectory + "/daemon.json")
+        try await Task.sleep(for: .seconds(3))  // a heartbeat writes probes.json
+        let passing = Self.passing(probing.stateDirectory + "/probes.json")
         // Every endpoint fails at once: when does each unit's probe say so?
         let broken = Date()
         _ = FileManager.default.createFile(atPath: countFile + ".broken", contents: nil)
@@ -138,8 +138,7 @@ struct ProbeBench {
 
     private static func passing(_ file: String) -> Int {
         guard let data = FileManager.default.contents(atPath: file),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let probes = object["probes"] as? [String: [String: Any]] else { return 0 }
+              let probes = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]] else { return 0 }
         return probes.values.filter { $0["status"] as? String == "passing" }.count
     }
 }

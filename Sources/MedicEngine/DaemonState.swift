@@ -40,9 +40,26 @@ public struct DaemonState: Codable, Sendable, Equatable {
     }
 
     /// The state last written, or nil when there is none (or it cannot be read).
+    /// The probe states are read from `probes.json` beside it when the file itself has none.
     public static func read(from path: String) -> DaemonState? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return try? JSONDecoder().decode(DaemonState.self, from: data)
+        guard let data = FileManager.default.contents(atPath: path), var state = try? JSONDecoder().decode(DaemonState.self, from: data) else { return nil }
+        if state.probes == nil, let probes = FileManager.default.contents(atPath: probesPath(beside: path)) {
+            state.probes = (try? JSONDecoder().decode([String: ProbeState].self, from: probes)).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return state
+    }
+
+    /// `probes.json` beside the state file: the probe states, which change far less often than the
+    /// heartbeat, so the daemon rewrites them only when they changed.
+    public static func probesPath(beside path: String) -> String {
+        (path as NSString).deletingLastPathComponent + "/probes.json"
+    }
+
+    /// Replaces `probes.json` beside `path` in one step.
+    public static func writeProbes(_ probes: [String: ProbeState], beside path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(probes).write(to: URL(fileURLWithPath: probesPath(beside: path)), options: .atomic)
     }
 
     /// Whether it describes a daemon that is running now: not stopped, its process alive, and its

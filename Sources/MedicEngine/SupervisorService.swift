@@ -176,10 +176,13 @@ public struct SupervisorService: Service {
         guard let statePath else { return }
         let now = clock.now()
         let decisions = decisions ?? CorrectionDecisions(running: [], escalating: [], hold: nil, notCorrecting: [:], dependencyFailures: nil, limits: .init(CorrectionLimits()))
-        let probed = probes.states()
-        let state = DaemonState(pid: getpid(), startedAt: startedAt, heartbeat: now, stoppedAt: stopped ? now : nil, watching: await status.watching, decisions: decisions,
-                                probes: probed.isEmpty ? nil : probed)
-        do { try state.write(to: statePath) } catch { await writes.failed(error, doing: "writing \(statePath)") }
+        let state = DaemonState(pid: getpid(), startedAt: startedAt, heartbeat: now, stoppedAt: stopped ? now : nil, watching: await status.watching, decisions: decisions)
+        do {
+            if let probed = probes.board.statesIfChanged() { try DaemonState.writeProbes(probed, beside: statePath) }
+            try state.write(to: statePath)
+        } catch {
+            await writes.failed(error, doing: "writing \(statePath)")
+        }
     }
 
     private func tick(recorder: TimelineRecorder, monitor: BudgetMonitor, startedAt: Double) async throws {

@@ -9,6 +9,9 @@ public final class ProbeBoard: Sendable {
         var states: [String: ProbeState] = [:]
         var changed: Set<String> = []
         var wake: (@Sendable () -> Void)?
+        /// Counts changes, for `statesIfChanged`.
+        var generation = 0
+        var generationTaken = -1
     }
 
     private let state = Mutex(State())
@@ -23,6 +26,7 @@ public final class ProbeBoard: Sendable {
             guard state.states[unit] != probe else { return (false, nil) }
             state.states[unit] = probe
             state.changed.insert(unit)
+            state.generation += 1
             return (true, state.wake)
         }
         wake?()
@@ -32,6 +36,16 @@ public final class ProbeBoard: Sendable {
     /// What the unit's probes say now.
     public func state(of unit: String) -> ProbeState? {
         state.withLock { $0.states[unit] }
+    }
+
+    /// Every unit's probe state, when any changed since the last call (the first call always gives
+    /// them): the daemon writes them for `medic status` only then.
+    func statesIfChanged() -> [String: ProbeState]? {
+        state.withLock { state in
+            guard state.generation != state.generationTaken else { return nil }
+            state.generationTaken = state.generation
+            return state.states
+        }
     }
 
     /// The units whose probe state changed since the last call, with their states.

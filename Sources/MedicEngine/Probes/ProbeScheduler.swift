@@ -32,16 +32,37 @@ public final class ProbeScheduler: Sendable {
         /// jitter (a unit that has run for days would otherwise be probed at once with all others).
         var notBefore = 0.0
         var inFlight = false
+
+        /// When it is due; nil while paused.
+        var at: Double? {
+            // The first probe of a run (no result in a row yet) comes after its start grace and jitter.
+            let first = tracker.passesInARow + tracker.failuresInARow == 0
+            return tracker.nextProbe().map { first ? max($0, notBefore) : $0 }
+        }
     }
 
     private struct State {
         var rulesInUse: [ProbeRule] = []
         var units: [String: Serving] = [:]
-        var probes: [String: [Probe]] = [:]
+        private(set) var probes: [String: [Probe]] = [:]
+        /// When each unit's next probe is due (none while paused or one is under way), so that a
+        /// look for due probes does not go through every unit's probes.
+        private(set) var due: [String: Double] = [:]
         /// Units seen since the last look for units the rules select.
         var fresh: Set<String> = []
         var inFlight = 0
         var execsInFlight = 0
+
+        /// Replaces a unit's probes (nil: it has none), keeping `due` in step.
+        mutating func set(_ name: String, _ unitProbes: [Probe]?) {
+            probes[name] = unitProbes
+            due[name] = unitProbes.flatMap { $0.contains(where: \.inFlight) ? nil : $0.compactMap(\.at).min() }
+        }
+
+        mutating func removeAllProbes() {
+            probes = [:]
+            due = [:]
+        }
     }
 
     private let state = Mutex(State())
@@ -80,15 +101,10 @@ public final class ProbeScheduler: Sendable {
     public func forget(_ name: String) {
         state.withLock { state in
             state.units[name] = nil
-            state.probes[name] = nil
+            state.set(name, nil)
             state.fresh.remove(name)
         }
         publish(nil, for: name)
-    }
-
-    /// What the probes of each probed unit say now.
-    public func states() -> [String: ProbeState] {
-        state.withLock { state in state.probes.compactMapValues { ProbeState.combined($0.map(\.tracker.state)) } }
     }
 
     /// Starts due probes until cancelled.
@@ -119,7 +135,7 @@ public final class ProbeScheduler: Sendable {
             guard state.rulesInUse != current else { return [] }
             state.rulesInUse = current
             let before = Set(state.probes.keys)
-            state.probes = [:]
+            state.removeAllProbes()
             var published: [(String, ProbeState?)] = []
             for (name, serving) in state.units {
                 let specs = ProbeRule.specs(of: name, in: current)
@@ -127,7 +143,7 @@ public final class ProbeScheduler: Sendable {
                     if before.contains(name) { published.append((name, nil)) }
                     continue
                 }
-                state.probes[name] = specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) }
+                state.set(name, specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) })
                 published.append((name, Self.apply(serving, to: name, in: &state, now: clock.now())))
             }
             return published
@@ -146,7 +162,7 @@ public final class ProbeScheduler: Sendable {
                 guard let serving = state.units[name] else { continue }
                 let specs = ProbeRule.specs(of: name, in: state.rulesInUse)
                 guard !specs.isEmpty else { continue }
-                state.probes[name] = specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) }
+                state.set(name, specs.map { Probe(tracker: ProbeTracker(spec: $0), jitter: Self.jitter(for: $0)) })
                 published.append((name, Self.apply(serving, to: name, in: &state, now: clock.now())))
             }
             return published
@@ -166,7 +182,7 @@ public final class ProbeScheduler: Sendable {
             let after = (probes[index].tracker.run, probes[index].tracker.servingSince)
             if after.1 != nil, before != after { probes[index].notBefore = now + probes[index].jitter }
         }
-        state.probes[name] = probes
+        state.set(name, probes)
         return ProbeState.combined(probes.map(\.tracker.state))
     }
 
@@ -177,14 +193,14 @@ public final class ProbeScheduler: Sendable {
         state.withLock { state in
             var candidates: [(at: Double, name: String, index: Int)] = []
             var next: Double?
-            for (name, probes) in state.probes {
-                // One probe of a unit at a time: its probes check one service.
-                if probes.contains(where: \.inFlight) { continue }
-                for (index, probe) in probes.enumerated() {
-                    // The first probe of a run (no result in a row yet) comes after its start grace and jitter.
-                    let first = probe.tracker.passesInARow + probe.tracker.failuresInARow == 0
-                    guard let at = probe.tracker.nextProbe().map({ first ? max($0, probe.notBefore) : $0 }) else { continue }
-                    if at <= now { candidates.append((at, name, index)) } else { next = min(next ?? at, at) }
+            for (name, at) in state.due {
+                guard at <= now else {
+                    next = min(next ?? at, at)
+                    continue
+                }
+                for (index, probe) in state.probes[name, default: []].enumerated() {
+                    // One probe of a unit at a time: its probes check one service.
+                    if let at = probe.at, at <= now { candidates.append((at, name, index)) }
                 }
             }
             var due: [(String, Int, ProbeSpec, String?)] = []
@@ -197,7 +213,9 @@ public final class ProbeScheduler: Sendable {
                     continue
                 }
                 started.insert(candidate.name)
-                state.probes[candidate.name]![candidate.index].inFlight = true
+                var unitProbes = state.probes[candidate.name]!
+                unitProbes[candidate.index].inFlight = true
+                state.set(candidate.name, unitProbes)
                 if exec { state.execsInFlight += 1 } else { state.inFlight += 1 }
                 due.append((candidate.name, candidate.index, probe.tracker.spec, probe.tracker.run))
             }
@@ -213,7 +231,7 @@ public final class ProbeScheduler: Sendable {
             probes[index].inFlight = false
             // A result about another run of the unit (it restarted meanwhile) says nothing of this one.
             if probes[index].tracker.run == run { probes[index].tracker.record(result) }
-            state.probes[name] = probes
+            state.set(name, probes)
             return .some(ProbeState.combined(probes.map(\.tracker.state)))
         }
         if let published { publish(published, for: name) }
