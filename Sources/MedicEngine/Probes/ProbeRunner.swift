@@ -103,17 +103,17 @@ public enum ProbeRunner {
             let client = insecure ? Self.insecure : verifying
             let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             let code = Int(response.status.code)
-            guard statuses.contains(where: { $0.contains(code) }) else {
-                return .failed("status \(code)")
-            }
-            guard let bodyContains else { return .passed("status \(code)") }
+            // The body is read (up to the cap) whatever the verdict: a response read to its end
+            // leaves its connection to the pool for the next probe, one left unread closes it.
             var seen: [UInt8] = []
-            seen.reserveCapacity(4096)
             for try await chunk in response.body {
                 seen += chunk.readableBytesView.prefix(bodyCap - seen.count)
                 if seen.count >= bodyCap { break }
             }
-            guard String(decoding: seen, as: UTF8.self).contains(bodyContains) else {
+            guard statuses.contains(where: { $0.contains(code) }) else {
+                return .failed("status \(code)")
+            }
+            if let bodyContains, !String(decoding: seen, as: UTF8.self).contains(bodyContains) {
                 return .failed("status \(code), body lacks '\(bodyContains)'\(seen.count >= bodyCap ? " in its first \(bodyCap / 1024) KiB" : "")")
             }
             return .passed("status \(code)")
