@@ -2,10 +2,11 @@ import MedicCore
 import Synchronization
 
 /// Runs the configured probes of the watched units, off the event path: `observe` only notes
-/// whether a unit serves (cheap, under a lock), and `run` starts the probes that are due, at most
-/// `parallelism` network probes and `execParallelism` programs at a time and never two of one probe at once, each first one of a run jittered so
-/// that units started together are not probed together. Results go through `ProbeTracker` and what
-/// they make of a unit goes to the `ProbeBoard`.
+/// whether a unit serves (cheap, under a lock), and `run` starts the probes that are due: at most
+/// `parallelism` network probes and `execParallelism` programs at a time, one probe of a unit at a
+/// time, the longest overdue first, and the first of each run jittered so that units seen together
+/// are not probed together. Results go through `ProbeTracker`, and what they make of a unit goes to
+/// the `ProbeBoard`.
 public final class ProbeScheduler: Sendable {
     /// Probes under way at once, at most.
     public let parallelism: Int
