@@ -208,4 +208,28 @@ struct ProbeTests {
         for unit in units { #expect(monitor.calls(on: unit.name).isEmpty, "held, never restarted: \(monitor.calls(on: unit.name))") }
         #expect(zip(units, pids).allSatisfy { (try? sandbox.mainPID(of: $0.0.name)) == $0.1 })
     }
+
+    @Test("SIGTERM while probes hang (an endpoint that never answers, a program that sleeps): medic run exits 0 at once and leaves no probe behind")
+    func shutdownWithProbesInFlight() async throws {
+        let sandbox = try SystemdSandbox.start(name: "medic-test")
+        defer { sandbox.stop() }
+        let service = try setUp(sandbox, "probe-stop")
+        let server = try HostileServer()
+        defer { server.stop() }
+        let marker = "29.\(Int.random(in: 100...999))"
+        try """
+            watch: [\(service.unit)]
+            probes:
+              - {unit: \(service.unit), http: "\(server.url)/silent", interval: 20s, timeout: 20s}
+              - {unit: \(service.unit), exec: [/bin/sleep, "\(marker)"], interval: 20s, timeout: 20s}
+            """.write(toFile: service.config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(in: sandbox, config: service.config, stateDirectory: service.state, arguments: ["--playbooks", service.playbooks])
+        // The first probes come within 10 s (jittered) and then hang for their 20 s.
+        #expect(waitUntil(15) { (try? Command.run(["pgrep", "-f", "sleep \(marker)"]))?.succeeded == true }, "the exec probe is under way")
+        let stopped = Date()
+        #expect(daemon.stop() == 0)
+        let took = Date().timeIntervalSince(stopped)
+        #expect(took < 5, "took \(took) s")
+        #expect(waitUntil(5) { (try? Command.run(["pgrep", "-f", "sleep \(marker)"]))?.succeeded == false }, "the probe's program was ended with medic run")
+    }
 }
