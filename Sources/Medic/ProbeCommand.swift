@@ -11,7 +11,8 @@ struct ProbeCommand: AsyncParsableCommand {
         discussion: "Changes nothing and records nothing; the running daemon's probes go on as scheduled. The exit status is 0 when every probe passed and 1 when one failed."
     )
 
-    @OptionGroup var state: StateOptions
+    @Option(name: .customLong("config"), help: ArgumentHelp("The configuration file (default /etc/medic/medic.yaml as root, $XDG_CONFIG_HOME/medic/medic.yaml otherwise).", valueName: "file"))
+    var configPath: String?
 
     @Flag(help: "Print one JSON document.")
     var json = false
@@ -37,7 +38,7 @@ struct ProbeCommand: AsyncParsableCommand {
         let pattern = try parsePatterns([unit])[0]
         guard !pattern.isGlob else { throw MedicFailure("probe takes one unit name, not a pattern: \(unit)") }
         let name = pattern.text
-        let specs = ProbeRule.specs(of: name, in: try state.configuration().probes)
+        let specs = ProbeRule.specs(of: name, in: try StateOptions.configuration(at: configPath).probes)
         guard !specs.isEmpty else { throw MedicFailure("no probe in the configuration applies to \(name) (medic.yaml: probes:)") }
         let outcomes = await withTaskGroup(of: (Int, Outcome).self) { group in
             for (index, spec) in specs.enumerated() {

@@ -14,8 +14,13 @@ struct StateOptions: ParsableArguments {
 
     /// The configuration, or a one-line error naming file, line and field.
     func configuration() throws -> MedicConfiguration {
+        try Self.configuration(at: configPath)
+    }
+
+    /// The configuration at `path` (nil: the conventional place), or a one-line error.
+    static func configuration(at path: String?) throws -> MedicConfiguration {
         do {
-            return try ConfigLoader.load(explicitPath: configPath, isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment, trustedOwner: RunCommand.trustedOwner)
+            return try ConfigLoader.load(explicitPath: path, isRoot: geteuid() == 0, environment: ProcessInfo.processInfo.environment, trustedOwner: RunCommand.trustedOwner)
         } catch {
             throw MedicFailure("invalid configuration: \(error)")
         }

@@ -120,7 +120,7 @@ struct ProbeTests {
               - unit: \(service.unit)
                 exec: [/bin/sh, -c, "exit 3"]
             """.write(toFile: service.config, atomically: true, encoding: .utf8)
-        let failing = try MedicBinary.run(["probe", "--config", service.config, "--state-dir", service.state, service.unit], in: sandbox)
+        let failing = try MedicBinary.run(["probe", "--config", service.config, service.unit], in: sandbox)
         #expect(failing.status == 1, "\(failing.standardOutput)\(failing.standardError)")
         let lines = failing.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
@@ -143,7 +143,7 @@ struct ProbeTests {
                 exec: [/bin/true]
             """.write(toFile: service.config, atomically: true, encoding: .utf8)
         #expect(waitUntil(10) { FileManager.default.fileExists(atPath: service.socket) })
-        let passing = try MedicBinary.run(["probe", "--config", service.config, "--state-dir", service.state, service.unit], in: sandbox)
+        let passing = try MedicBinary.run(["probe", "--config", service.config, service.unit], in: sandbox)
         #expect(passing.status == 0, "\(passing.standardOutput)\(passing.standardError)")
         #expect(passing.standardOutput.split(separator: "\n").allSatisfy { $0.hasPrefix("pass  ") }, "\(passing.standardOutput)")
     }
