@@ -89,7 +89,7 @@ struct ProbeSchedulerTests {
         scheduler.observe(serving("app.service"))
         let task = Task { await scheduler.run() }
         defer { task.cancel() }
-        #expect(await eventually(60) { scheduler.board.state(of: "app.service")?.status == .failing })
+        #expect(await eventually(120) { scheduler.board.state(of: "app.service")?.status == .failing })
         #expect(scheduler.board.state(of: "app.service")?.startKey == "run-1")
         scheduler.observe(serving("app.service", active: "inactive"))
         #expect(scheduler.board.state(of: "app.service")?.status == .paused, "paused as soon as it stops, not at the next probe")
@@ -113,13 +113,13 @@ struct ProbeSchedulerTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(scheduler.board.state(of: "app.service") == nil, "no rule, no probe")
         rules.withLock { $0 = [failing] }
-        #expect(await eventually(60) { scheduler.board.state(of: "app.service")?.status == .failing })
+        #expect(await eventually(120) { scheduler.board.state(of: "app.service")?.status == .failing })
         var passing = failing
         passing.spec.kind = .tcp(host: "127.0.0.1", port: 2)
         rules.withLock { $0 = [passing] }
-        #expect(await eventually(60) { scheduler.board.state(of: "app.service")?.status == .passing }, "the changed probe starts afresh")
+        #expect(await eventually(120) { scheduler.board.state(of: "app.service")?.status == .passing }, "the changed probe starts afresh")
         rules.withLock { $0 = [] }
-        #expect(await eventually(60) { scheduler.board.state(of: "app.service") == nil }, "a removed probe leaves the board")
+        #expect(await eventually(120) { scheduler.board.state(of: "app.service") == nil }, "a removed probe leaves the board")
     }
 
     func eventually(_ seconds: Double, _ condition: () -> Bool) async -> Bool {

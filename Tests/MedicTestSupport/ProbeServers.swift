@@ -88,19 +88,37 @@ public enum ProbeServers {
         http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
         """
 
-    /// Waits until something accepts connections on the loopback port.
+    /// Waits until something accepts connections on the loopback port (blocking: for setup code
+    /// outside tasks; tests use `awaitPort`).
     public static func waitForPort(_ port: Int, timeout: Double = 20) -> Bool {
-        waitUntil(timeout) {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            return withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-            }
+        waitUntil(timeout) { accepts(port) }
+    }
+
+    /// Like `waitForPort`, suspending between looks instead of holding one of the few threads.
+    public static func awaitPort(_ port: Int, timeout: Double = 60) async -> Bool {
+        await eventually(timeout) { accepts(port) }
+    }
+
+    /// Whether a connection to the loopback port opens now.
+    public static func accepts(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
+    }
+
+    /// Stops `pid` (SIGSTOP) for `seconds` and lets it go on (SIGCONT), timed by a process of its
+    /// own, so that a busy test process cannot stretch the pause; returns once it has ended.
+    public static func pause(_ pid: Int32, for seconds: Double) async throws {
+        let child = try ChildProcess.spawn(["/bin/sh", "-c", "kill -STOP \(pid); sleep \(seconds); kill -CONT \(pid)"],
+                                           environment: ProcessInfo.processInfo.environment)
+        while child.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        _ = child.wait()
     }
 }
 
