@@ -5,7 +5,8 @@ import MedicTestSupport
 import Testing
 
 /// Probes against real endpoints on loopback, hostile ones included: each costs at most its timeout
-/// and a bounded read.
+/// and a bounded read. (The time bounds are loose, for busy machines: what they tell apart is a
+/// 1 s timeout from an endpoint that would take 100 s or forever.)
 @Suite("Probe runs", .serialized)
 struct ProbeRunnerTests {
     func run(_ kind: ProbeSpec.Kind, timeout: Double = 1) async -> (result: ProbeResult, seconds: Double) {
@@ -26,10 +27,10 @@ struct ProbeRunnerTests {
         #expect(ok.result.passed && ok.result.detail == "status 200", "\(ok.result)")
         let silent = await run(http(server.url + "/silent"))
         #expect(!silent.result.passed && silent.result.detail == "timeout after 1s", "\(silent.result)")
-        #expect(silent.seconds < 2.5, "the timeout bounds a silent endpoint: \(silent.seconds) s")
+        #expect(silent.seconds < 10, "the timeout bounds a silent endpoint: \(silent.seconds) s")
         let trickle = await run(http(server.url + "/trickle", body: "never there"))
         #expect(!trickle.result.passed && trickle.result.detail == "timeout after 1s", "\(trickle.result)")
-        #expect(trickle.seconds < 2.5, "the timeout bounds a trickling endpoint: \(trickle.seconds) s")
+        #expect(trickle.seconds < 10, "the timeout bounds a trickling endpoint: \(trickle.seconds) s")
         let flood = await run(http(server.url + "/flood", body: "ok"), timeout: 5)
         #expect(!flood.result.passed && flood.result.detail == "status 200, body lacks 'ok' in its first 64 KiB", "\(flood.result)")
         // The server writes how much it got out once Medic hung up: far from 100 MB, only what the
@@ -61,7 +62,7 @@ struct ProbeRunnerTests {
         let failed = await run(.exec(argv: ["/bin/sh", "-c", "exit 4"], user: nil)).result
         #expect(!failed.passed && failed.detail == "/bin/sh exited with status 4", "\(failed)")
         let hung = await run(.exec(argv: ["/bin/sleep", "30"], user: nil))
-        #expect(!hung.result.passed && hung.result.detail == "timeout after 1s" && hung.seconds < 4, "\(hung)")
+        #expect(!hung.result.passed && hung.result.detail == "timeout after 1s" && hung.seconds < 10, "\(hung)")
     }
 
     @Test("what a probe reports reaches a terminal escaped")

@@ -1,6 +1,7 @@
 import Foundation
 import MedicCore
 import MedicEngine
+import MedicTestSupport
 import Synchronization
 import Testing
 
@@ -61,7 +62,8 @@ struct ProbeSchedulerTests {
         for index in 0..<20 { scheduler.observe(serving("web-\(index).service")) }
         scheduler.observe(serving("web-stopped.service", active: "inactive"))
         scheduler.observe(serving("db.service"))
-        let task = Task { await scheduler.run() }
+        let (task, executor) = running(scheduler)
+        defer { executor.stop() }
         // Until every unit had its first probe (jittered within the interval) and web-7 its third:
         // waited for, not timed (other tests may hold the few threads for a while).
         let done = await eventually(120) {
@@ -87,8 +89,11 @@ struct ProbeSchedulerTests {
         let rule = ProbeRule(units: [try UnitPattern("app.service")], spec: ProbeSpec(kind: .tcp(host: "127.0.0.1", port: 1), interval: 1, timeout: 1, failureThreshold: 1))
         let scheduler = ProbeScheduler(rules: { [rule] }, runner: { _, _ in ProbeResult(passed: false, detail: "connection refused", time: Date().timeIntervalSince1970) })
         scheduler.observe(serving("app.service"))
-        let task = Task { await scheduler.run() }
-        defer { task.cancel() }
+        let (task, executor) = running(scheduler)
+        defer {
+            task.cancel()
+            executor.stop()
+        }
         #expect(await eventually(120) { scheduler.board.state(of: "app.service")?.status == .failing })
         #expect(scheduler.board.state(of: "app.service")?.startKey == "run-1")
         scheduler.observe(serving("app.service", active: "inactive"))
@@ -108,8 +113,11 @@ struct ProbeSchedulerTests {
             ProbeResult(passed: spec.kind == .tcp(host: "127.0.0.1", port: 2), detail: "checked", time: Date().timeIntervalSince1970)
         })
         scheduler.observe(serving("app.service"))
-        let task = Task { await scheduler.run() }
-        defer { task.cancel() }
+        let (task, executor) = running(scheduler)
+        defer {
+            task.cancel()
+            executor.stop()
+        }
         try await Task.sleep(for: .milliseconds(200))
         #expect(scheduler.board.state(of: "app.service") == nil, "no rule, no probe")
         rules.withLock { $0 = [failing] }
@@ -120,6 +128,13 @@ struct ProbeSchedulerTests {
         #expect(await eventually(120) { scheduler.board.state(of: "app.service")?.status == .passing }, "the changed probe starts afresh")
         rules.withLock { $0 = [] }
         #expect(await eventually(120) { scheduler.board.state(of: "app.service") == nil }, "a removed probe leaves the board")
+    }
+
+    /// The scheduler on a thread of its own, so that it makes progress while other tests block the
+    /// cooperative pool's few threads.
+    func running(_ scheduler: ProbeScheduler) -> (Task<Void, Never>, DedicatedThreadExecutor) {
+        let executor = DedicatedThreadExecutor(name: "probe-scheduler-test")
+        return (Task(executorPreference: executor) { await scheduler.run() }, executor)
     }
 
     func eventually(_ seconds: Double, _ condition: () -> Bool) async -> Bool {
