@@ -13,7 +13,8 @@ public struct DaemonState: Codable, Sendable, Equatable {
     public var stoppedAt: Double?
     public var watching: Int
     public var decisions: CorrectionDecisions
-    /// What each probed unit's active probes say (absent from older daemons' files).
+    /// What each probed unit's active probes say: not in the state file itself (the daemon writes
+    /// them to `probes.json` only when they change), filled in by `read(from:)`.
     public var probes: [String: ProbeState]?
 
     public init(pid: Int32, startedAt: Double, heartbeat: Double, stoppedAt: Double? = nil, watching: Int, decisions: CorrectionDecisions,
@@ -78,9 +79,7 @@ public struct DaemonState: Codable, Sendable, Equatable {
         var known = unit
         if let probe = probes?[unit.name], probe.startKey == nil || probe.startKey == unit.snapshot.startKey {
             known.snapshot.probe = probe
-            if probe.status == .failing, unit.snapshot.activeState == "active", unit.verdict.health == .healthy {
-                known.verdict = HealthVerdict(probe.failureIs, probe.reason, cause: .probe)
-            }
+            if unit.verdict.health == .healthy, let verdict = probe.verdict(for: unit.snapshot) { known.verdict = verdict }
         }
         guard unit.snapshot.activeState == "inactive", !unit.snapshot.hasJob,
               let note = decisions.dependencyFailures?[unit.name] else { return known }

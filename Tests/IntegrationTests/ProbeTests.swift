@@ -107,18 +107,7 @@ struct ProbeTests {
 
         // medic probe runs every kind once: the stopped service's endpoints now fail.
         let closed = try freePort()
-        try """
-            probes:
-              - unit: \(service.unit)
-                http: "http://127.0.0.1:\(service.port)/"
-              - unit: \(service.unit)
-                tcp: "127.0.0.1:\(closed)"
-              - unit: \(service.unit)
-                unix: \(service.socket)
-              - unit: \(service.unit)
-                exec: [/bin/sh, -c, "exit 3"]
-            """.write(toFile: service.config, atomically: true, encoding: .utf8)
-        let failing = try MedicBinary.run(["probe", "--config", service.config, service.unit], in: sandbox)
+        let failing = try probeEveryKind(service, tcpPort: closed, exec: "[/bin/sh, -c, \"exit 3\"]", in: sandbox)
         #expect(failing.status == 1, "\(failing.standardOutput)\(failing.standardError)")
         let lines = failing.standardOutput.split(separator: "\n").map(String.init)
         #expect(lines.count == 4)
@@ -129,21 +118,24 @@ struct ProbeTests {
 
         _ = try sandbox.systemctl("start", service.unit)
         #expect(await ProbeServers.awaitPort(service.port))
+        #expect(await eventually(30) { FileManager.default.fileExists(atPath: service.socket) })
+        let passing = try probeEveryKind(service, tcpPort: service.port, exec: "[/bin/true]", in: sandbox)
+        #expect(passing.status == 0, "\(passing.standardOutput)\(passing.standardError)")
+        let passed = passing.standardOutput.split(separator: "\n")
+        #expect(passed.count == 4 && passed.allSatisfy { $0.hasPrefix("pass  ") }, "\(passing.standardOutput)")
+    }
+
+    /// `medic probe` of the service with one probe of each kind: its HTTP port, `tcpPort`, its
+    /// socket and the `exec` argument list.
+    func probeEveryKind(_ service: Service, tcpPort: Int, exec: String, in sandbox: SystemdSandbox) throws -> CommandResult {
         try """
             probes:
-              - unit: \(service.unit)
-                http: "http://127.0.0.1:\(service.port)/"
-              - unit: \(service.unit)
-                tcp: "127.0.0.1:\(service.port)"
-              - unit: \(service.unit)
-                unix: \(service.socket)
-              - unit: \(service.unit)
-                exec: [/bin/true]
+              - {unit: \(service.unit), http: "http://127.0.0.1:\(service.port)/"}
+              - {unit: \(service.unit), tcp: "127.0.0.1:\(tcpPort)"}
+              - {unit: \(service.unit), unix: \(service.socket)}
+              - {unit: \(service.unit), exec: \(exec)}
             """.write(toFile: service.config, atomically: true, encoding: .utf8)
-        #expect(await eventually(30) { FileManager.default.fileExists(atPath: service.socket) })
-        let passing = try MedicBinary.run(["probe", "--config", service.config, service.unit], in: sandbox)
-        #expect(passing.status == 0, "\(passing.standardOutput)\(passing.standardError)")
-        #expect(passing.standardOutput.split(separator: "\n").allSatisfy { $0.hasPrefix("pass  ") }, "\(passing.standardOutput)")
+        return try MedicBinary.run(["probe", "--config", service.config, service.unit], in: sandbox)
     }
 
     @Test("a service wedged into answering 503 is degraded and restarted; with probe-failure-is: failed it is failed")

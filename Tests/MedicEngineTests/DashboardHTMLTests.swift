@@ -59,6 +59,20 @@ struct DashboardHTMLTests {
         #expect(!DashboardAssets.javascript.contains("eval(") && !DashboardAssets.javascript.contains("innerHTML"))
     }
 
+    @Test("a probed unit shows its probe: on the board after its reason (unless the reason is the probe's failure), on its page with the last result")
+    func probes() {
+        var passing = unit("web.service", .healthy, reason: "running")
+        passing.snapshot.probe = ProbeState(status: .passing, label: "http GET http://127.0.0.1:8080/", detail: "status 200")
+        var failing = unit("api.service", .degraded, reason: "probe tcp 127.0.0.1:9000 failing: connection refused")
+        failing.verdict = HealthVerdict(.degraded, failing.verdict.reason, cause: .probe)
+        failing.snapshot.probe = ProbeState(status: .failing, label: "tcp 127.0.0.1:9000", detail: "connection refused")
+        let board = BoardPage(document: StatusDocument(units: [passing, failing], slos: nil, daemon: nil, live: nil, now: 1)).body(interactive: false)
+        #expect(board.contains("<td class=\"reason\">running; probe passing</td>"))
+        #expect(board.contains("<td class=\"reason\">probe tcp 127.0.0.1:9000 failing: connection refused</td>"), "not said twice")
+        let page = UnitPage(unit: UnitReport(passing), history: .none, journal: [], explanation: nil, corrections: []).body()
+        #expect(page.contains("<dt>probe</dt><dd class=\"probe\">passing (http GET http://127.0.0.1:8080/: status 200)</dd>"))
+    }
+
     @Test("a unit page without history says so; with history it draws the bar, the burn-down and the rules")
     func unitPage() {
         let report = UnitReport(unit("a.service", .healthy))

@@ -57,6 +57,14 @@ struct ExportTests {
         #expect(text.value("medic_unit_restarts_total", ["unit": "web.service"]) == 1)
         #expect(text.value("medic_unit_health", ["unit": "web.service", "health": "healthy"]) == 1)
 
+        // A probed unit: its probe as a state set; units without probes have none.
+        var probed = unit("api.service", .degraded)
+        probed.snapshot.probe = ProbeState(status: .failing, label: "tcp 127.0.0.1:9000", detail: "connection refused")
+        text = MetricsText(String(decoding: exposition.render(figures(["web.service": web, "api.service": UnitFigures(health: probed)])), as: UTF8.self))
+        #expect(text.value("medic_unit_probe_status", ["unit": "api.service", "status": "failing"]) == 1)
+        #expect(text.value("medic_unit_probe_status", ["unit": "api.service", "status": "passing"]) == 0)
+        #expect(text.samples.filter { $0.name == "medic_unit_probe_status" }.count == 4)
+
         text = MetricsText(String(decoding: exposition.render(figures([:]), up: false), as: UTF8.self))
         #expect(!text.samples.contains { $0.labels["unit"] == "web.service" })
         #expect(text.value("medic_up") == 0)

@@ -65,6 +65,16 @@ struct ProbeRunnerTests {
         #expect(!hung.result.passed && hung.result.detail == "timeout after 1s" && hung.seconds < 10, "\(hung)")
     }
 
+    @Test("HTTPS is checked against the system's CAs: a self-signed certificate fails, and passes only with insecure")
+    func certificates() async throws {
+        let server = try HostileServer(tls: true)
+        defer { server.stop() }
+        let verified = await run(http(server.url + "/ok"))
+        #expect(!verified.result.passed && verified.result.detail.hasPrefix("TLS: "), "\(verified.result)")
+        let insecure = await run(.http(url: server.url + "/ok", expectStatus: [200...299], bodyContains: "ok", headers: [:], insecure: true))
+        #expect(insecure.result.passed && insecure.result.detail == "status 200", "\(insecure.result)")
+    }
+
     @Test("what a probe reports reaches a terminal escaped")
     func escaped() async throws {
         let result = await run(.exec(argv: ["/nonexistent/\u{1B}[2Jcheck"], user: nil)).result

@@ -38,7 +38,7 @@ public enum ProbeServers {
         http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
         """
 
-    /// `python3 -c hostile PORT COUNTFILE`: /silent accepts and never answers, /trickle sends its
+    /// `python3 -c hostile PORT COUNTFILE [CERT KEY]` (HTTPS with CERT and KEY): /silent accepts and never answers, /trickle sends its
     /// head and then one byte a second, /flood announces and streams 100 MB (writing how many bytes
     /// it got out to COUNTFILE once the reader hangs up), /loop redirects to itself, /ok answers 200.
     public static let hostile = """
@@ -85,7 +85,13 @@ public enum ProbeServers {
                     self.wfile.write(b"ok")
             def log_message(self, *args):
                 pass
-        http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        if len(sys.argv) > 4:
+            import ssl
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[3], sys.argv[4])
+            server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.serve_forever()
         """
 
     /// Waits until something accepts connections on the loopback port (blocking: for setup code
@@ -122,29 +128,42 @@ public enum ProbeServers {
     }
 }
 
-/// The hostile server, started by the test on a free loopback port and ended by `stop()`.
+/// The hostile server, started by the test on a free loopback port and ended by `stop()`. With
+/// `tls`, it serves HTTPS with a self-signed certificate for 127.0.0.1 (made by openssl), which no
+/// system CA vouches for.
 public final class HostileServer: @unchecked Sendable {
     public let port: Int
     public let countFile: String
+    public let tls: Bool
+    private let directory: String
     private let child: ChildProcess
 
-    public init() throws {
+    public init(tls: Bool = false) throws {
         port = try freePort()
-        countFile = FileManager.default.temporaryDirectory.appendingPathComponent("medic-test-flood-\(UUID().uuidString.prefix(8))").path
-        child = try ChildProcess.spawn(["python3", "-c", ProbeServers.hostile, String(port), countFile], environment: ProcessInfo.processInfo.environment,
-                                       ownProcessGroup: true)
+        self.tls = tls
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("medic-test-hostile-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        countFile = directory + "/flood-count"
+        var arguments = ["python3", "-c", ProbeServers.hostile, String(port), countFile]
+        if tls {
+            let made = try Command.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
+            guard made.succeeded else { throw SandboxError("openssl could not make a certificate: \(made.standardError)") }
+            arguments += [directory + "/cert.pem", directory + "/key.pem"]
+        }
+        child = try ChildProcess.spawn(arguments, environment: ProcessInfo.processInfo.environment, ownProcessGroup: true)
         guard ProbeServers.waitForPort(port) else {
             stop()
             throw SandboxError("the hostile server did not listen on \(port)")
         }
     }
 
-    public var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
 
     public func stop() {
         _ = child.signalGroup(SIGKILL)
         _ = child.wait()
-        try? FileManager.default.removeItem(atPath: countFile)
+        try? FileManager.default.removeItem(atPath: directory)
     }
 
     deinit { stop() }

@@ -80,9 +80,7 @@ public struct HealthClassifier: Sendable {
         switch unit.activeState {
         case "active":
             // systemd says it runs; its probe says whether it serves.
-            if let probe = unit.probe, probe.status == .failing, probe.startKey == nil || probe.startKey == unit.startKey {
-                return HealthVerdict(probe.failureIs, probe.reason, cause: .probe)
-            }
+            if let verdict = unit.probe?.verdict(for: unit) { return verdict }
             return classifyActive(unit, lookup: lookup)
         case "reloading":
             return bounded(since, now: now, bound: policy.reloadTooLong,

@@ -26,6 +26,14 @@ public struct ProbeState: Sendable, Equatable, Codable {
         self.startKey = startKey
     }
 
+    /// What the probe makes of `unit`: the configured class with cause `probe` when it fails for
+    /// the unit's current run while systemd says the unit is active; nil otherwise (systemd's word
+    /// stands).
+    public func verdict(for unit: UnitSnapshot) -> HealthVerdict? {
+        guard status == .failing, unit.activeState == "active", startKey == nil || startKey == unit.startKey else { return nil }
+        return HealthVerdict(failureIs, reason, cause: .probe)
+    }
+
     /// The sentence a failing probe gives the unit's verdict.
     public var reason: String {
         "probe \(name.map { "\($0): " } ?? "")\(label) failing: \(detail ?? "no result")"

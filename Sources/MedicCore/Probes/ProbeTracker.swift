@@ -17,17 +17,6 @@ public struct ProbeTracker: Sendable, Equatable {
         case failing
     }
 
-    /// What a failing probe makes of a unit systemd calls active.
-    public struct Finding: Sendable, Equatable {
-        public var health: Health
-        public var reason: String
-
-        public init(health: Health, reason: String) {
-            self.health = health
-            self.reason = reason
-        }
-    }
-
     public let spec: ProbeSpec
     public private(set) var status: Status = .paused
     public private(set) var failuresInARow = 0

@@ -34,17 +34,15 @@ public enum ProbeRunner {
     public static func run(_ spec: ProbeSpec, unit: String, now: @escaping @Sendable () -> Double) async -> ProbeResult {
         let timeout = spec.timeout
         let began = now()
-        let outcome: Outcome
-        if case .exec(let argv, let user) = spec.kind {
-            // Bounded by itself: the group gets SIGTERM at the timeout and SIGKILL a moment later.
-            outcome = await exec(argv, user: user, unit: unit, timeout: timeout)
-        } else {
-            outcome = await bounded(spec.kind, unit: unit, timeout: timeout)
-        }
+        // A program is bounded by its own runner: the group gets SIGTERM at the timeout and SIGKILL
+        // a moment later.
+        let outcome = spec.kind.isExec ? await attempt(spec.kind, unit: unit, timeout: timeout) : await bounded(spec.kind, unit: unit, timeout: timeout)
+        let (passed, detail): (Bool, String)
         switch outcome {
-        case .passed(let detail): return ProbeResult(passed: true, detail: TerminalText.escape(detail, keepNewlines: false), time: began)
-        case .failed(let detail): return ProbeResult(passed: false, detail: TerminalText.escape(String(detail.prefix(200)), keepNewlines: false), time: began)
+        case .passed(let text): (passed, detail) = (true, text)
+        case .failed(let text): (passed, detail) = (false, text)
         }
+        return ProbeResult(passed: passed, detail: TerminalText.escape(String(detail.prefix(200)), keepNewlines: false), time: began)
     }
 
     /// Runs a network probe with a hard bound of its own beside the client's timeouts.
