@@ -171,7 +171,8 @@ struct HealMoreTests {
         #expect(daemon.stop() == 0)
         // One correction, recorded against the root, with the dependent's start as its step.
         let store = try MedicStore(path: sandbox.runtimeDirectory + "/state/medic.db")
-        #expect(try await store.corrections(unit: app).isEmpty)
+        let ofApp = try await store.corrections(unit: app)
+        #expect(ofApp.isEmpty, "\(ofApp.map { "\($0.intent.playbook): \($0.state)" }) \(daemon.log.all.joined(separator: "\n"))")
         let root = try #require(try await store.corrections(unit: db).first)
         #expect(try await store.steps(of: root.id).map(\.action) == ["restart", "start \(app)"])
         // Medic never restarted the app itself: its only job from Medic is the start after the root recovered.
